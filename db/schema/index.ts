@@ -1,0 +1,4 @@
+export * from "./users";
+export * from "./techniques";
+export * from "./papers";
+export * from "./models";
