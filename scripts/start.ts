@@ -1,0 +1,111 @@
+/**
+ * One command for the whole platform: database (embedded unless DATABASE_URL is set), migrations,
+ * demo data, the web app (production build, or `--dev`), and the worker.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { connect } from "../db/client";
+import { PROJECT_ROOT, resolveDatabaseUrl } from "../db/local-database";
+import { runMigrations } from "../db/migrate";
+import { DEMO_USERS } from "../db/seed/demo-users";
+import { seedDemo } from "../db/seed/seed";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const children: ChildProcess[] = [];
+
+function secret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  // A stable local secret so sessions survive restarts of the demo.
+  const file = path.join(PROJECT_ROOT, ".data", "nextauth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Rebuild only when sources changed since the last production build. */
+function buildIsStale(): boolean {
+  const buildId = path.join(PROJECT_ROOT, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const sources = ["app", "server", "db"].map((d) => newestSourceMtime(path.join(PROJECT_ROOT, d)));
+  const configs = ["next.config.js", "package.json", "tsconfig.json"].map((f) => statSync(path.join(PROJECT_ROOT, f)).mtimeMs);
+  return Math.max(...sources, ...configs) > built;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, name: string): ChildProcess {
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
+  child.on("exit", (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`${name} exited (${signal ?? code}); stopping the platform.`);
+      void shutdown(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+function runToCompletion(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed with code ${code}`))));
+  });
+}
+
+let shuttingDown = false;
+let stopDatabase = async () => {};
+async function shutdown(code: number) {
+  shuttingDown = true;
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  await stopDatabase();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+const database = await resolveDatabaseUrl();
+stopDatabase = database.stop;
+console.log(database.embedded ? "Database: embedded PostgreSQL (.data/postgres)" : "Database: DATABASE_URL");
+await runMigrations(database.url);
+{
+  const { db, close } = connect(database.url, { max: 2 });
+  const report = await seedDemo(db);
+  console.log(`Demo data: ${report.techniquesAdded} techniques, ${report.papersAdded} papers, ${report.usersAdded} users added (existing rows kept).`);
+  await close();
+}
+
+const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, NEXTAUTH_URL: url, NEXTAUTH_SECRET: secret(), PORT: String(port) };
+const next = path.join(PROJECT_ROOT, "node_modules", ".bin", "next");
+
+if (dev) {
+  run(next, ["dev", "-p", String(port)], { ...env, NODE_ENV: "development" }, "next dev");
+} else {
+  if (buildIsStale()) {
+    console.log("Building the web app (production)…");
+    await runToCompletion(next, ["build"], { ...env, NODE_ENV: "production" });
+  }
+  run(next, ["start", "-p", String(port)], { ...env, NODE_ENV: "production" }, "next start");
+}
+if (existsSync(path.join(PROJECT_ROOT, "workers", "main.ts"))) {
+  run(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["workers/main.ts"], env, "worker");
+}
+
+console.log(`\nMechMap is starting at ${url}`);
+for (const u of DEMO_USERS) console.log(`  demo ${u.role}: ${u.email} / ${u.password}`);
+console.log("Promote the first admin with: npm run user -- promote <email> admin\n");

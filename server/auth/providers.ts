@@ -1,0 +1,62 @@
+import type { Provider } from "next-auth/providers/index";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import { z } from "zod";
+import { DomainError } from "../errors";
+import { getDb } from "../db";
+import { env } from "../env";
+import { verifyCredentials } from "../services/users";
+
+const credentialsSchema = z.object({ email: z.string().max(254), password: z.string().max(200) });
+
+const orcidProfileSchema = z.object({
+  sub: z.string(),
+  given_name: z.string().nullish(),
+  family_name: z.string().nullish(),
+  email: z.string().nullish(),
+});
+
+/** Email + password is always on; GitHub and ORCID appear when their credentials are configured. */
+export function authProviders(): Provider[] {
+  const providers: Provider[] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        try {
+          const user = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password);
+          return user ? { id: user.id, email: user.email, name: user.name } : null;
+        } catch (error) {
+          // next-auth passes an Error's message to the sign-in form; say why we refused.
+          if (error instanceof DomainError) throw new Error(error.message);
+          throw error;
+        }
+      },
+    }),
+  ];
+  if (env.GITHUB_ID && env.GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
+  }
+  if (env.ORCID_CLIENT_ID && env.ORCID_CLIENT_SECRET) {
+    providers.push({
+      id: "orcid",
+      name: "ORCID",
+      type: "oauth",
+      wellKnown: `${env.ORCID_ISSUER}/.well-known/openid-configuration`,
+      authorization: { params: { scope: "openid" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      clientId: env.ORCID_CLIENT_ID,
+      clientSecret: env.ORCID_CLIENT_SECRET,
+      profile(raw) {
+        const profile = orcidProfileSchema.parse(raw);
+        const name = [profile.given_name, profile.family_name].filter(Boolean).join(" ") || null;
+        return { id: profile.sub, name, email: profile.email ?? null, image: null };
+      },
+    });
+  }
+  return providers;
+}

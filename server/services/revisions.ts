@@ -1,0 +1,105 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "~/db/client";
+import { techniqueRelations, techniqueRevisions, techniques, users } from "~/db/schema";
+import type { Queryable } from "~/db/transaction";
+import { DomainError, notFound } from "../errors";
+import { assertParentsAllowed, setParents } from "./taxonomy-graph";
+import type { TechniqueChanges } from "./technique-input";
+
+type TechniqueRow = typeof techniques.$inferSelect;
+
+async function currentParents(db: Queryable, techniqueId: number): Promise<string[]> {
+  const rows = await db
+    .select({ slug: techniques.slug })
+    .from(techniqueRelations)
+    .innerJoin(techniques, eq(techniques.id, techniqueRelations.fromId))
+    .where(and(eq(techniqueRelations.toId, techniqueId), eq(techniqueRelations.kind, "kind_of")))
+    .orderBy(asc(techniques.slug));
+  return rows.map((r) => r.slug);
+}
+
+/** The current values of exactly the fields named in `changes`. */
+async function snapshot(db: Queryable, technique: TechniqueRow, changes: TechniqueChanges): Promise<Record<string, unknown>> {
+  const before: Record<string, unknown> = {};
+  for (const key of Object.keys(changes) as Array<keyof TechniqueChanges>) {
+    before[key] = key === "parents" ? await currentParents(db, technique.id) : technique[key];
+  }
+  return before;
+}
+
+const sameValue = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? JSON.stringify([...a].sort()) === JSON.stringify([...b].sort()) : JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Keeps only the fields that really change, so a no-op proposal is refused rather than queued. */
+function effectiveChanges(changes: TechniqueChanges, before: Record<string, unknown>): TechniqueChanges {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) if (!sameValue(value, before[key])) result[key] = value;
+  return result as TechniqueChanges;
+}
+
+export async function proposeRevision(db: Database, input: { authorId: string; slug: string; changes: TechniqueChanges; message: string }) {
+  const [technique] = await db.select().from(techniques).where(eq(techniques.slug, input.slug));
+  if (!technique) throw notFound(`The technique “${input.slug}”`);
+  const before = await snapshot(db, technique, input.changes);
+  const changes = effectiveChanges(input.changes, before);
+  if (Object.keys(changes).length === 0) throw new DomainError("BAD_REQUEST", "This edit changes nothing: every field already has the value you proposed.");
+  const trimmedBefore = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k]]));
+  // Check parents now so the author hears about unknown or circular parents at once, not at review.
+  if (changes.parents) await assertParentsAllowed(db, technique.id, changes.parents);
+  const [revision] = await db
+    .insert(techniqueRevisions)
+    .values({ techniqueId: technique.id, authorId: input.authorId, message: input.message, changes, before: trimmedBefore })
+    .returning({ id: techniqueRevisions.id });
+  if (!revision) throw new Error("insert returned no row");
+  return { id: revision.id, changes };
+}
+
+/** Accepting applies the change in the same transaction that records the decision. */
+export async function reviewRevision(db: Database, input: { reviewerId: string; revisionId: number; decision: "accept" | "reject"; comment: string }) {
+  return db.transaction(async (tx) => {
+    const [revision] = await tx.select().from(techniqueRevisions).where(eq(techniqueRevisions.id, input.revisionId)).for("update");
+    if (!revision) throw notFound(`Revision #${input.revisionId}`);
+    if (revision.status !== "pending") throw new DomainError("CONFLICT", `Revision #${revision.id} was already ${revision.status}.`);
+    if (revision.authorId === input.reviewerId && input.decision === "accept") {
+      throw new DomainError("FORBIDDEN", "You cannot accept your own edit; another moderator must review it.");
+    }
+    if (input.decision === "accept") {
+      const changes = revision.changes as TechniqueChanges;
+      const { parents, ...fields } = changes;
+      if (Object.keys(fields).length > 0) {
+        await tx.update(techniques).set({ ...fields, updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
+      } else {
+        await tx.update(techniques).set({ updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
+      }
+      if (parents) await setParents(tx, revision.techniqueId, parents);
+    }
+    await tx
+      .update(techniqueRevisions)
+      .set({ status: input.decision === "accept" ? "accepted" : "rejected", reviewerId: input.reviewerId, reviewComment: input.comment || null, reviewedAt: new Date() })
+      .where(eq(techniqueRevisions.id, revision.id));
+    const [technique] = await tx.select({ slug: techniques.slug }).from(techniques).where(eq(techniques.id, revision.techniqueId));
+    return { id: revision.id, status: input.decision === "accept" ? ("accepted" as const) : ("rejected" as const), slug: technique?.slug ?? "" };
+  });
+}
+
+export async function listPendingRevisions(db: Database) {
+  const author = alias(users, "author");
+  return db
+    .select({
+      id: techniqueRevisions.id,
+      message: techniqueRevisions.message,
+      changes: techniqueRevisions.changes,
+      before: techniqueRevisions.before,
+      createdAt: techniqueRevisions.createdAt,
+      authorId: techniqueRevisions.authorId,
+      authorName: sql<string>`coalesce(${author.name}, ${author.email})`,
+      slug: techniques.slug,
+      techniqueName: techniques.name,
+    })
+    .from(techniqueRevisions)
+    .innerJoin(techniques, eq(techniques.id, techniqueRevisions.techniqueId))
+    .innerJoin(author, eq(author.id, techniqueRevisions.authorId))
+    .where(eq(techniqueRevisions.status, "pending"))
+    .orderBy(asc(techniqueRevisions.createdAt), asc(techniqueRevisions.id));
+}

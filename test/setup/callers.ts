@@ -1,0 +1,31 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { users, type UserRole } from "../../db/schema";
+import { signUp } from "../../server/services/users";
+import type { SessionUser } from "../../server/trpc/context";
+import { createCaller } from "../../server/trpc/root";
+
+export type Caller = ReturnType<typeof createCaller>;
+
+/** A real user row with the given role (created through the sign-up service). */
+export async function createUser(db: Database, role: UserRole, email = `${role}-${Math.random().toString(36).slice(2)}@test.dev`): Promise<SessionUser> {
+  const user = await signUp(db, { email, password: "correct horse battery", name: `Test ${role}` });
+  await db.update(users).set({ role }).where(eq(users.id, user.id));
+  return { id: user.id, email: user.email, name: `Test ${role}`, role };
+}
+
+/** The tRPC router called as this user would call it over HTTP (same middleware and validation). */
+export function callerFor(db: Database, user: SessionUser | null): Caller {
+  return createCaller({ db, user });
+}
+
+export async function roleCallers(db: Database) {
+  const [member, moderator, admin] = await Promise.all([createUser(db, "member"), createUser(db, "moderator"), createUser(db, "admin")]);
+  return {
+    users: { member, moderator, admin },
+    anonymous: callerFor(db, null),
+    member: callerFor(db, member),
+    moderator: callerFor(db, moderator),
+    admin: callerFor(db, admin),
+  };
+}
