@@ -139,4 +139,5 @@ export async function linkPaperToTechnique(db: Database, input: { paperId: numbe
   const techniqueId = ids.get(input.technique);
   if (techniqueId === undefined) throw notFound(`The technique “${input.technique}”`);
   await db.insert(paperTechniques).values({ paperId: paper.id, techniqueId, relation: input.relation, note: input.note }).onConflictDoNothing();
+  return { paperId: paper.id, technique: input.technique, relation: input.relation };
 }

@@ -5,6 +5,11 @@ import type { UserRole } from "~/db/schema";
 import { DomainError } from "../errors";
 import type { Context } from "./context";
 
+/** "field.path: message" lines, the form a person can act on. */
+export function readableZodMessage(error: ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("\n");
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -13,7 +18,7 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       // Validation problems as "field: message" lines a form can show next to its fields.
-      message: zodError ? zodError.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("\n") : shape.message,
+      message: zodError ? readableZodMessage(zodError) : shape.message,
       data: {
         ...shape.data,
         fieldErrors: zodError ? Object.fromEntries(zodError.issues.map((i) => [i.path.join("."), i.message])) : null,
@@ -23,12 +28,16 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Domain errors become tRPC errors with the same code and message; anything else stays a 500. */
+/**
+ * Domain errors become tRPC errors with the same code and message, and input validation errors
+ * get readable messages for every caller (HTTP and server-side); anything else stays a 500.
+ */
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
+  if (!result.ok) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    if (cause instanceof ZodError && result.error.code === "BAD_REQUEST") throw new TRPCError({ code: "BAD_REQUEST", message: readableZodMessage(cause), cause });
   }
   return result;
 });
