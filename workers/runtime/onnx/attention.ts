@@ -1,0 +1,51 @@
+/**
+ * Causal multi-head self-attention with grouped key/value heads (GQA), optional q/k/v biases
+ * (qwen2, gpt2), per-head q/k RMSNorm (qwen3) and RoPE (llama/qwen).
+ *
+ * GQA without copying keys/values: the G query heads that share a kv head are folded into the
+ * query-length axis, so scores are a plain batched MatMul
+ *   q [B, KvH, G*S, D] · kᵀ [B, KvH, D, S] → [B, KvH, G*S, S],
+ * and the attention bias is tiled G times along that axis (positions.ts).
+ */
+import type { Value } from "./builder";
+import type { BuildContext, SequenceInfo } from "./context";
+import { rmsNorm } from "./norms";
+import { applyRope } from "./rope";
+import { linear } from "./linear";
+
+/** x [B, S, d] (already normed) → attention output [B, S, d] (after the output projection). */
+export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: SequenceInfo): Value {
+  const { g, config } = ctx;
+  const { dModel: d, nHeads: H, nKvHeads: KvH, headDim: D } = config;
+  if (H % KvH !== 0) throw new Error(`nHeads ${H} is not a multiple of nKvHeads ${KvH}`);
+  const G = H / KvH;
+  const p = `blk.${layer}`;
+  const bias = config.attentionBias;
+
+  // projections, split into heads: [B, S, heads, D]
+  let q = g.reshape(linear(ctx, x, `${p}.attn_q`, H * D, d, bias), [0, 0, H, D]);
+  let k = g.reshape(linear(ctx, x, `${p}.attn_k`, KvH * D, d, bias), [0, 0, KvH, D]);
+  const v = g.reshape(linear(ctx, x, `${p}.attn_v`, KvH * D, d, bias), [0, 0, KvH, D]);
+
+  if (config.qkNorm) {
+    q = rmsNorm(ctx, q, ctx.w.plain(`${p}.attn_q_norm.weight`, [D]));
+    k = rmsNorm(ctx, k, ctx.w.plain(`${p}.attn_k_norm.weight`, [D]));
+  }
+  if (seqInfo.rope) {
+    q = applyRope(ctx, q, seqInfo.rope);
+    k = applyRope(ctx, k, seqInfo.rope);
+  }
+
+  // q: [B, S, KvH*G, D] → [B, S, KvH, G, D] → [B, KvH, G, S, D] → [B, KvH, G*S, D]
+  const qg = g.reshape(g.transpose(g.reshape(q, [0, 0, KvH, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
+  const kT = g.transpose(k, [0, 2, 3, 1]); // [B, KvH, D, S]
+  const vh = g.transpose(v, [0, 2, 1, 3]); // [B, KvH, S, D]
+
+  const scores = g.div(g.matmul(qg, kT), g.constFloat([Math.sqrt(D)]));
+  const probs = g.softmax(g.add(scores, seqInfo.attentionBias), -1);
+  const ctxOut = g.matmul(probs, vh); // [B, KvH, G*S, D]
+
+  // back to [B, S, KvH*G*D]
+  const merged = g.reshape(g.transpose(g.reshape(ctxOut, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, H * D]);
+  return linear(ctx, merged, `${p}.attn_output`, d, H * D, config.architecture === "gpt2");
+}

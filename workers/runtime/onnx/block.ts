@@ -1,0 +1,28 @@
+/**
+ * One pre-norm transformer block (all supported architectures share this shape):
+ *   mid  = resid + attn(norm_attn(resid))
+ *   post = mid   + mlp(norm_ffn(mid))
+ * The architecture-specific parts live in norms.ts (RMSNorm vs LayerNorm), attention.ts
+ * (biases, qk-norm, RoPE layout) and mlp.ts (SwiGLU vs GELU).
+ */
+import type { Value } from "./builder";
+import type { BuildContext, SequenceInfo } from "./context";
+import { attention } from "./attention";
+import { mlp } from "./mlp";
+import { modelNorm } from "./norms";
+
+export interface BlockValues {
+  attnOut: Value;
+  mlpOut: Value;
+  /** MLP neurons after the activation (mlp.hook_post). */
+  neurons: Value;
+  residPost: Value;
+}
+
+export function transformerBlock(ctx: BuildContext, resid: Value, layer: number, seqInfo: SequenceInfo): BlockValues {
+  const { g } = ctx;
+  const attnOut = attention(ctx, modelNorm(ctx, resid, `blk.${layer}.attn_norm`), layer, seqInfo);
+  const mid = g.add(resid, attnOut);
+  const { neurons, out: mlpOut } = mlp(ctx, modelNorm(ctx, mid, `blk.${layer}.ffn_norm`), layer);
+  return { attnOut, mlpOut, neurons, residPost: g.add(mid, mlpOut) };
+}

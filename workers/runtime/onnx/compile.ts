@@ -1,0 +1,132 @@
+/**
+ * ModelWeights + GraphSpec → an ONNX graph (GraphBuilder, ready for serialize.ts).
+ *
+ * Inputs:  input_ids [batch, seq] int64, attention_mask [batch, seq] int64 (1 = real token),
+ *          steer.{L} [batch|1, seq|1, d] float per steered block, ablate.directions [k, d] float.
+ * Outputs: the requested hooks [batch, seq, width] (named as the hook) and optionally logits
+ *          [batch, seq, vocab]. Blocks after the last one an output depends on are not built.
+ */
+import type { ModelConfig, ModelWeights } from "../types";
+import { GraphBuilder, type Value } from "./builder";
+import { transformerBlock } from "./block";
+import type { BuildContext, SequenceInfo } from "./context";
+import {
+  ABLATION_INPUT,
+  LOGITS_OUTPUT,
+  hookWidth,
+  normalizeSpec,
+  steeringInputName,
+  type GraphSpec,
+  type NormalizedSpec,
+} from "./hooks";
+import { ablate, steer } from "./interventions";
+import { modelNorm } from "./norms";
+import { sequenceInfo } from "./positions";
+import { WeightBinder } from "./weights";
+
+/** Bump whenever the emitted graph changes for the same weights and spec (keys the disk cache). */
+export const COMPILER_VERSION = "mechmap-onnx-1";
+
+export interface GraphOutputInfo {
+  name: string;
+  /** Outputs are [batch, seq, width]. */
+  width: number;
+}
+
+export interface CompiledGraph {
+  builder: GraphBuilder;
+  spec: NormalizedSpec;
+  /** Graph input names, in addition to input_ids and attention_mask. */
+  interventionInputs: string[];
+  outputs: GraphOutputInfo[];
+}
+
+export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGraph {
+  const config = weights.config;
+  validateConfig(config);
+  const ns = normalizeSpec(spec, config);
+  const g = new GraphBuilder(`mechmap_${config.architecture}`);
+  const ctx: BuildContext = { g, w: new WeightBinder(g, weights), config };
+  const { dModel: d, vocabSize: V } = config;
+
+  const inputIds = g.input("input_ids", "int64", ["batch", "seq"]);
+  const mask = g.input("attention_mask", "int64", ["batch", "seq"]);
+  const steering = new Map<number, Value>();
+  for (const L of ns.steeringBlocks) steering.set(L, g.input(steeringInputName(L), "float", ["steer_batch", "steer_seq", d]));
+  let directions: { u: Value; uT: Value } | null = null;
+  if (ns.ablationBlocks.length > 0) {
+    const u = g.input(ABLATION_INPUT, "float", ["n_directions", d]);
+    directions = { u, uT: g.transpose(u, [1, 0]) };
+  }
+  const ablated = new Set(ns.ablationBlocks);
+
+  const wanted = new Set(ns.taps);
+  const tapValues = new Map<string, Value>();
+  const tap = (name: string, value: Value): void => {
+    if (wanted.has(name)) tapValues.set(name, value);
+  };
+
+  let seqInfoCache: SequenceInfo | null = null;
+  const seqInfo = (): SequenceInfo => (seqInfoCache ??= sequenceInfo(ctx, inputIds, mask));
+
+  const embed = g.gather(ctx.w.plain("token_embd.weight", [V, d]), inputIds);
+  tap("hook_embed", embed);
+  let resid = embed;
+  if (config.architecture === "gpt2" && (ns.lastBlock >= 0 || wanted.has("hook_pos_embed"))) {
+    const pos = g.gather(ctx.w.plain("position_embd.weight", [config.contextLength, d]), seqInfo().positionIds);
+    tap("hook_pos_embed", pos);
+    resid = g.add(embed, pos);
+  }
+
+  for (let L = 0; L <= ns.lastBlock; L++) {
+    tap(`blocks.${L}.hook_resid_pre`, resid);
+    const block = transformerBlock(ctx, resid, L, seqInfo());
+    tap(`blocks.${L}.hook_attn_out`, block.attnOut);
+    tap(`blocks.${L}.hook_mlp_out`, block.mlpOut);
+    tap(`blocks.${L}.mlp.hook_post`, block.neurons);
+    let post = block.residPost;
+    const vector = steering.get(L);
+    if (vector) post = steer(ctx, post, vector);
+    if (directions && ablated.has(L)) post = ablate(ctx, post, directions.u, directions.uT);
+    tap(`blocks.${L}.hook_resid_post`, post);
+    resid = post;
+  }
+
+  const outputs: GraphOutputInfo[] = [];
+  for (const hook of ns.hooks) {
+    const value = tapValues.get(hook.name);
+    if (!value) throw new Error(`internal: hook ${hook.name} was not produced`);
+    const width = hookWidth(hook, config);
+    g.output(value, hook.name, "float", ["batch", "seq", width]);
+    outputs.push({ name: hook.name, width });
+  }
+  if (ns.logits) {
+    const final = modelNorm(ctx, resid, "output_norm");
+    const head = ctx.w.plain(config.tiedEmbeddings ? "token_embd.weight" : "output.weight", [V, d]);
+    // Gemm with transB reads the [vocab, d] matrix as stored (no transposed copy of a tied embedding)
+    const flat = g.gemmTransB(g.reshape(final, [-1, d]), head);
+    const shape = g.concat([g.shape(inputIds), g.constInt64([V])], 0);
+    g.output(g.reshape(flat, shape), LOGITS_OUTPUT, "float", ["batch", "seq", V]);
+    outputs.push({ name: LOGITS_OUTPUT, width: V });
+  }
+
+  return {
+    builder: g,
+    spec: ns,
+    interventionInputs: [...ns.steeringBlocks.map(steeringInputName), ...(directions ? [ABLATION_INPUT] : [])],
+    outputs,
+  };
+}
+
+export function validateConfig(c: ModelConfig): void {
+  const problems: string[] = [];
+  for (const key of ["nLayers", "dModel", "nHeads", "nKvHeads", "headDim", "dFfn", "vocabSize", "contextLength"] as const) {
+    if (!Number.isSafeInteger(c[key]) || c[key] <= 0) problems.push(`${key} must be a positive integer (got ${c[key]})`);
+  }
+  if (c.nHeads % c.nKvHeads !== 0) problems.push(`nHeads ${c.nHeads} must be a multiple of nKvHeads ${c.nKvHeads}`);
+  const rope = c.architecture !== "gpt2";
+  if (rope && (c.ropeTheta === null || c.ropeLayout === null)) problems.push(`${c.architecture} needs ropeTheta and ropeLayout`);
+  if (rope && c.headDim % 2 !== 0) problems.push(`RoPE needs an even headDim (got ${c.headDim})`);
+  if (!rope && c.ropeTheta !== null) problems.push("gpt2 uses learned positions; ropeTheta must be null");
+  if (problems.length > 0) throw new Error(`unsupported model config: ${problems.join("; ")}`);
+}

@@ -1,0 +1,20 @@
+import type { ModelConfig } from "../types";
+import type { GraphBuilder, Value } from "./builder";
+import type { WeightBinder } from "./weights";
+
+/** What every layer builder needs. */
+export interface BuildContext {
+  g: GraphBuilder;
+  w: WeightBinder;
+  config: ModelConfig;
+}
+
+/** Per-forward tensors derived once from the inputs and shared by all blocks. */
+export interface SequenceInfo {
+  /** int64 [batch, seq]: cumsum(mask) - 1, clamped at 0. */
+  positionIds: Value;
+  /** float [batch, 1, groups*seq, seq]: 0 where attention is allowed, -1e9 elsewhere. */
+  attentionBias: Value;
+  /** RoPE tables (llama/qwen), shaped for the model's layout. */
+  rope: { cos: Value; sin: Value } | null;
+}
