@@ -1,0 +1,281 @@
+/**
+ * A model hosted in this process: weights → compiled ONNX graphs (disk cache) → onnxruntime
+ * sessions (LRU cache). `forward()` validates the request, right-pads ragged batches, runs and
+ * returns only the real positions.
+ */
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { z } from "zod";
+import { getOrCompileGraph, type CachedGraph, type GraphCacheOptions } from "./graph-cache";
+import { ABLATION_INPUT, LOGITS_OUTPUT, hookWidth, normalizeSpec, parseHook, steeringInputName, type GraphSpec } from "./onnx";
+import { sharedSessionCache, type SessionCache } from "./session-cache";
+import type { ForwardRequest, ForwardResult, HookName, HostedModel, ModelConfig, ModelWeights, Tokenizer } from "./types";
+
+export interface HostedModelOptions extends GraphCacheOptions {
+  /** Display name (default: the file name). */
+  name?: string;
+  /** Session cache (default: the process-wide one). */
+  sessionCache?: SessionCache;
+  /** Split a request into runs of at most this many padded positions (batch × seq); default 16384. */
+  maxBatchTokens?: number;
+}
+
+/** Validated, normalised request. */
+interface PreparedRequest {
+  inputIds: number[][];
+  maxLen: number;
+  spec: GraphSpec;
+  /** block → summed steering vector: [d] (broadcast) or [maxLen * d] (per position). */
+  steering: Map<number, Float32Array>;
+  /** Orthonormal rows, [k * d]. */
+  ablation: { k: number; directions: Float32Array } | null;
+}
+
+export class OnnxHostedModel implements HostedModel {
+  readonly name: string;
+  readonly config: ModelConfig;
+  private readonly sessions: SessionCache;
+  private readonly maxBatchTokens: number;
+  private readonly schema: ReturnType<typeof forwardRequestSchema>;
+
+  constructor(
+    readonly weights: ModelWeights,
+    readonly tokenizer: Tokenizer,
+    private readonly options: HostedModelOptions = {},
+  ) {
+    this.name = options.name ?? "model";
+    this.config = weights.config;
+    this.sessions = options.sessionCache ?? sharedSessionCache();
+    this.maxBatchTokens = options.maxBatchTokens ?? 16384;
+    this.schema = forwardRequestSchema(this.config);
+  }
+
+  /** Compiles (or finds on disk) the graph for a spec without running it. */
+  async prepare(spec: GraphSpec): Promise<CachedGraph> {
+    return getOrCompileGraph(this.weights, spec, this.options);
+  }
+
+  async forward(request: ForwardRequest): Promise<ForwardResult> {
+    const prepared = this.validate(request);
+    const graph = await this.prepare(prepared.spec);
+    const ns = normalizeSpec(prepared.spec, this.config);
+    const outputs = [
+      ...ns.hooks.map((h) => ({ name: h.name, width: hookWidth(h, this.config) })),
+      ...(ns.logits ? [{ name: LOGITS_OUTPUT, width: this.config.vocabSize }] : []),
+    ];
+    const collected = new Map<string, Float32Array[]>(outputs.map((o) => [o.name, []]));
+
+    await this.sessions.with(graph.key, graph.path, graph.bytes, async (session) => {
+      for (const chunk of chunkBatch(prepared.inputIds, this.maxBatchTokens)) {
+        const feeds = this.feeds(chunk, prepared, ns.steeringBlocks, ns.ablationBlocks.length > 0);
+        const result = await session.run(feeds);
+        const S = Math.max(...chunk.map((s) => s.length));
+        for (const o of outputs) {
+          const tensor = result[o.name];
+          if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`graph did not return float output ${o.name}`);
+          const data = tensor.data;
+          const list = collected.get(o.name)!;
+          chunk.forEach((seq, b) => list.push(data.slice(b * S * o.width, (b * S + seq.length) * o.width)));
+        }
+      }
+    });
+
+    const taps = new Map<HookName, Float32Array[]>();
+    for (const h of ns.hooks) taps.set(h.name, collected.get(h.name)!);
+    return { logits: ns.logits ? collected.get(LOGITS_OUTPUT)! : null, taps };
+  }
+
+  private validate(request: ForwardRequest): PreparedRequest {
+    const parsed = this.schema.safeParse(request);
+    if (!parsed.success) throw new Error(`invalid forward request for ${this.name}: ${z.prettifyError(parsed.error)}`);
+    const r = parsed.data;
+    const d = this.config.dModel;
+    const maxLen = Math.max(...r.inputIds.map((s) => s.length));
+
+    const steering = new Map<number, Float32Array>();
+    for (const s of r.steering ?? []) {
+      const prev = steering.get(s.afterBlock);
+      if (!prev) steering.set(s.afterBlock, Float32Array.from(s.vector));
+      else steering.set(s.afterBlock, addVectors(prev, s.vector, d));
+    }
+    let ablation: PreparedRequest["ablation"] = null;
+    if (r.ablation) {
+      const rows = orthonormalize(r.ablation.directions, d);
+      if (rows.length === 0) throw new Error(`invalid forward request for ${this.name}: ablation directions are all zero`);
+      const directions = new Float32Array(rows.length * d);
+      rows.forEach((row, i) => directions.set(row, i * d));
+      ablation = { k: rows.length, directions };
+    }
+    for (const [block, vector] of steering) {
+      if (vector.length !== d && vector.length !== maxLen * d) {
+        throw new Error(`steering after block ${block}: vector length ${vector.length} is neither d (${d}) nor seq × d (${maxLen} × ${d})`);
+      }
+    }
+    return {
+      inputIds: r.inputIds,
+      maxLen,
+      spec: {
+        taps: r.taps,
+        logits: r.logits,
+        steeringBlocks: [...steering.keys()],
+        ablationBlocks: ablation ? r.ablation?.blocks ?? [] : [],
+      },
+      steering,
+      ablation,
+    };
+  }
+
+  private feeds(chunk: number[][], req: PreparedRequest, steeringBlocks: number[], withAblation: boolean): Record<string, ort.Tensor> {
+    const B = chunk.length;
+    const S = Math.max(...chunk.map((s) => s.length));
+    const ids = new BigInt64Array(B * S);
+    const mask = new BigInt64Array(B * S);
+    chunk.forEach((seq, b) => {
+      seq.forEach((id, t) => {
+        ids[b * S + t] = BigInt(id);
+        mask[b * S + t] = 1n;
+      });
+    });
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", ids, [B, S]),
+      attention_mask: new ort.Tensor("int64", mask, [B, S]),
+    };
+    const d = this.config.dModel;
+    for (const L of steeringBlocks) {
+      const v = req.steering.get(L);
+      if (!v) throw new Error(`internal: no steering vector for block ${L}`);
+      feeds[steeringInputName(L)] =
+        v.length === d ? new ort.Tensor("float32", v.slice(), [1, 1, d]) : new ort.Tensor("float32", v.slice(0, S * d), [1, S, d]);
+    }
+    if (withAblation) {
+      if (!req.ablation) throw new Error("internal: ablation graph without directions");
+      feeds[ABLATION_INPUT] = new ort.Tensor("float32", req.ablation.directions.slice(), [req.ablation.k, d]);
+    }
+    return feeds;
+  }
+}
+
+/** zod schema for a ForwardRequest against one model's shape. */
+export function forwardRequestSchema(config: ModelConfig) {
+  const block = z
+    .number()
+    .int()
+    .min(0, { message: `block index must be ≥ 0` })
+    .max(config.nLayers - 1, { message: `block index must be < ${config.nLayers} (the model has ${config.nLayers} blocks)` });
+  const finiteVector = z
+    .instanceof(Float32Array, { message: "expected a Float32Array" })
+    .refine((v) => v.every(Number.isFinite), { message: "vector contains NaN or infinite values" });
+  return z
+    .object({
+      inputIds: z
+        .array(
+          z
+            .array(z.number().int().min(0).max(config.vocabSize - 1, { message: `token id must be < vocab size ${config.vocabSize}` }))
+            .min(1, { message: "empty sequence" })
+            .max(config.contextLength, { message: `sequence longer than the context length ${config.contextLength}` }),
+        )
+        .min(1, { message: "empty batch" }),
+      taps: z.array(z.string()),
+      logits: z.boolean(),
+      steering: z.array(z.object({ afterBlock: block, vector: finiteVector })).optional(),
+      ablation: z
+        .object({
+          blocks: z.array(block).min(1, { message: "ablation needs at least one block" }),
+          directions: z
+            .array(finiteVector.refine((v) => v.length === config.dModel, { message: `direction length must be d = ${config.dModel}` }))
+            .min(1, { message: "ablation needs at least one direction" }),
+        })
+        .optional(),
+    })
+    .superRefine((r, ctx) => {
+      r.taps.forEach((name, i) => {
+        try {
+          parseHook(name, config);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", path: ["taps", i], message: (err as Error).message });
+        }
+      });
+      if (r.taps.length === 0 && !r.logits) ctx.addIssue({ code: "custom", path: ["taps"], message: "request neither taps nor logits" });
+      const maxLen = Math.max(0, ...r.inputIds.map((s) => s.length));
+      const d = config.dModel;
+      (r.steering ?? []).forEach((s, i) => {
+        if (s.vector.length !== d && s.vector.length !== maxLen * d) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["steering", i, "vector"],
+            message: `length ${s.vector.length} is neither d (${d}) nor seq × d (${maxLen} × ${d})`,
+          });
+        }
+      });
+    });
+}
+
+function addVectors(a: Float32Array, b: Float32Array, d: number): Float32Array {
+  if (a.length === b.length) return a.map((v, i) => v + b[i]!);
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  if (short.length !== d) throw new Error("steering vectors of incompatible lengths");
+  return long.map((v, i) => v + short[i % d]!);
+}
+
+/** Modified Gram–Schmidt in float64; drops (near-)dependent and zero directions. */
+export function orthonormalize(vectors: Float32Array[], d: number): Float32Array[] {
+  const basis: Float64Array[] = [];
+  for (const v of vectors) {
+    const w = Float64Array.from(v);
+    const norm0 = l2(w);
+    if (norm0 === 0) continue;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const u of basis) {
+        let dot = 0;
+        for (let i = 0; i < d; i++) dot += w[i]! * u[i]!;
+        for (let i = 0; i < d; i++) w[i] = w[i]! - dot * u[i]!;
+      }
+    }
+    const norm = l2(w);
+    if (norm <= 1e-6 * norm0) continue;
+    basis.push(w.map((x) => x / norm));
+  }
+  return basis.map((b) => Float32Array.from(b));
+}
+
+function l2(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return Math.sqrt(s);
+}
+
+/** Consecutive groups whose padded size (count × longest) stays within the budget. */
+function chunkBatch(seqs: number[][], maxTokens: number): number[][][] {
+  const chunks: number[][][] = [];
+  let current: number[][] = [];
+  let longest = 0;
+  for (const s of seqs) {
+    const nextLongest = Math.max(longest, s.length);
+    if (current.length > 0 && (current.length + 1) * nextLongest > maxTokens) {
+      chunks.push(current);
+      current = [];
+      longest = 0;
+    }
+    current.push(s);
+    longest = Math.max(longest, s.length);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** A tokenizer placeholder for models built in memory without a vocabulary (benchmarks, tests). */
+export function noTokenizer(vocabSize: number): Tokenizer {
+  const fail = (): never => {
+    throw new Error("this model was created without a tokenizer");
+  };
+  return { vocabSize, bosId: null, eosId: null, encode: fail, decode: fail, piece: (id) => `<${id}>` };
+}
+
+/** Hosts weights already in memory. */
+export function createHostedModel(weights: ModelWeights, tokenizer: Tokenizer | null, options: HostedModelOptions = {}): OnnxHostedModel {
+  return new OnnxHostedModel(weights, tokenizer ?? noTokenizer(weights.config.vocabSize), options);
+}
+
+export function modelNameFromPath(modelPath: string): string {
+  return path.basename(modelPath.replace(/[\\/]+$/, ""));
+}

@@ -1,0 +1,2 @@
+export { ReferenceModel, type ResidualObserver } from "./model";
+export { argmax, greedyDecode, hostedNextLogits, referenceNextLogits, type GreedyOptions, type NextLogits } from "./greedy";
