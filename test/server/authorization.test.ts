@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { papers, techniqueRevisions, techniques, users } from "../../db/schema";
-import { roleCallers, type Caller } from "../setup/callers";
+import { useDatabaseWithRoles, type Caller } from "../setup/callers";
 import { insertSmallTaxonomy } from "../setup/small-taxonomy";
-import { createTestDatabase, type TestDatabase } from "../setup/test-database";
 
-let t: TestDatabase;
-let as: Awaited<ReturnType<typeof roleCallers>>;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  as = await roleCallers(t.db);
-  await insertSmallTaxonomy(t.db);
-});
-afterAll(() => t.dispose());
+const ctx = useDatabaseWithRoles({ before: insertSmallTaxonomy });
 
 type Role = "anonymous" | "member" | "moderator" | "admin";
 const ROLES: Role[] = ["anonymous", "member", "moderator", "admin"];
@@ -33,7 +25,7 @@ const procedures: Array<{ name: string; lowest: Role; call: (c: Caller) => Promi
     name: "papers.link",
     lowest: "member",
     call: async (c) => {
-      const [paper] = await t.db.insert(papers).values({ title: `Linkable ${++counter}`, authors: ["A"] }).returning({ id: papers.id });
+      const [paper] = await ctx.t.db.insert(papers).values({ title: `Linkable ${++counter}`, authors: ["A"] }).returning({ id: papers.id });
       return c.papers.link({ paperId: paper!.id, technique: "probing", relation: "applies" });
     },
   },
@@ -43,12 +35,12 @@ const procedures: Array<{ name: string; lowest: Role; call: (c: Caller) => Promi
     name: "revisions.review",
     lowest: "moderator",
     call: async (c) => {
-      const proposed = await as.member.revisions.propose({ slug: "probing", changes: { summary: `Reviewed summary ${++counter}` }, message: "For review" });
+      const proposed = await ctx.as.member.revisions.propose({ slug: "probing", changes: { summary: `Reviewed summary ${++counter}` }, message: "For review" });
       return c.revisions.review({ revisionId: proposed.id, decision: "reject", comment: "" });
     },
   },
   { name: "users.list", lowest: "admin", call: (c) => c.users.list({}) },
-  { name: "users.setRole", lowest: "admin", call: (c) => c.users.setRole({ email: as.users.member.email, role: "member" }) },
+  { name: "users.setRole", lowest: "admin", call: (c) => c.users.setRole({ email: ctx.as.users.member.email, role: "member" }) },
 ];
 
 const rank = (r: Role) => ROLES.indexOf(r);
@@ -59,43 +51,43 @@ describe("authorisation", () => {
       const allowed = rank(role) >= rank(procedure.lowest);
       it(`${procedure.name} as ${role}: ${allowed ? "allowed" : "refused"}`, async () => {
         const before = {
-          papers: (await t.db.select().from(papers)).length,
-          revisions: (await t.db.select().from(techniqueRevisions)).length,
-          users: (await t.db.select().from(users)).length,
+          papers: (await ctx.t.db.select().from(papers)).length,
+          revisions: (await ctx.t.db.select().from(techniqueRevisions)).length,
+          users: (await ctx.t.db.select().from(users)).length,
         };
-        const attempt = procedure.call(as[role]);
+        const attempt = procedure.call(ctx.as[role]);
         if (allowed) {
           await expect(attempt).resolves.toBeDefined();
         } else {
           await expect(attempt).rejects.toMatchObject({ code: role === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN" });
           // A refused call writes nothing (the helper may have written its own fixtures first).
           const after = {
-            papers: (await t.db.select().from(papers)).length,
-            users: (await t.db.select().from(users)).length,
+            papers: (await ctx.t.db.select().from(papers)).length,
+            users: (await ctx.t.db.select().from(users)).length,
           };
           expect(after.users).toBe(before.users);
           if (procedure.name !== "papers.link") expect(after.papers).toBe(before.papers);
-          if (procedure.name === "revisions.propose") expect((await t.db.select().from(techniqueRevisions)).length).toBe(before.revisions);
+          if (procedure.name === "revisions.propose") expect((await ctx.t.db.select().from(techniqueRevisions)).length).toBe(before.revisions);
         }
       });
     }
   }
 
   it("reads are open to everyone", async () => {
-    await expect(as.anonymous.taxonomy.graph()).resolves.toMatchObject({ nodes: expect.any(Array) });
-    await expect(as.anonymous.papers.list({})).resolves.toMatchObject({ items: expect.any(Array) });
-    await expect(as.anonymous.taxonomy.technique({ slug: "caa" })).resolves.toMatchObject({ technique: { slug: "caa" } });
-    expect(await as.anonymous.users.me()).toBeNull();
+    await expect(ctx.as.anonymous.taxonomy.graph()).resolves.toMatchObject({ nodes: expect.any(Array) });
+    await expect(ctx.as.anonymous.papers.list({})).resolves.toMatchObject({ items: expect.any(Array) });
+    await expect(ctx.as.anonymous.taxonomy.technique({ slug: "caa" })).resolves.toMatchObject({ technique: { slug: "caa" } });
+    expect(await ctx.as.anonymous.users.me()).toBeNull();
   });
 
   it("a moderator cannot make themselves admin", async () => {
-    await expect(as.moderator.users.setRole({ email: as.users.moderator.email, role: "admin" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(ctx.as.moderator.users.setRole({ email: ctx.as.users.moderator.email, role: "admin" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("unknown ids give NOT_FOUND with a readable message", async () => {
-    await expect(as.anonymous.papers.byId({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Paper #999999 was not found." });
-    await expect(as.anonymous.taxonomy.technique({ slug: "no-such-technique" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(as.moderator.revisions.review({ revisionId: 999_999, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await t.db.select().from(techniques)).length).toBe(5);
+    await expect(ctx.as.anonymous.papers.byId({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Paper #999999 was not found." });
+    await expect(ctx.as.anonymous.taxonomy.technique({ slug: "no-such-technique" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(ctx.as.moderator.revisions.review({ revisionId: 999_999, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await ctx.t.db.select().from(techniques)).length).toBe(5);
   });
 });

@@ -1,97 +1,90 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { techniqueRelations, techniqueRevisions, techniques } from "../../db/schema";
-import { roleCallers } from "../setup/callers";
+import { useDatabaseWithRoles } from "../setup/callers";
 import { insertSmallTaxonomy } from "../setup/small-taxonomy";
-import { createTestDatabase, type TestDatabase } from "../setup/test-database";
 
-let t: TestDatabase;
-let as: Awaited<ReturnType<typeof roleCallers>>;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  as = await roleCallers(t.db);
-});
-afterAll(() => t.dispose());
+const ctx = useDatabaseWithRoles();
 beforeEach(async () => {
-  await t.db.delete(techniques);
-  await insertSmallTaxonomy(t.db);
+  await ctx.t.db.delete(techniques);
+  await insertSmallTaxonomy(ctx.t.db);
 });
 
 describe("technique revisions", () => {
   it("applies an accepted edit and keeps it in the history", async () => {
-    const proposed = await as.member.revisions.propose({ slug: "caa", changes: { summary: "Steer with the mean difference of paired prompts" }, message: "Clearer wording" });
+    const proposed = await ctx.as.member.revisions.propose({ slug: "caa", changes: { summary: "Steer with the mean difference of paired prompts" }, message: "Clearer wording" });
     // Nothing changes until a moderator accepts.
-    expect((await as.anonymous.taxonomy.technique({ slug: "caa" })).technique.summary).toBe("Steering with mean differences of contrastive prompt pairs");
-    expect((await as.moderator.revisions.pending()).map((r) => r.id)).toEqual([proposed.id]);
+    expect((await ctx.as.anonymous.taxonomy.technique({ slug: "caa" })).technique.summary).toBe("Steering with mean differences of contrastive prompt pairs");
+    expect((await ctx.as.moderator.revisions.pending()).map((r) => r.id)).toEqual([proposed.id]);
 
-    await as.moderator.revisions.review({ revisionId: proposed.id, decision: "accept", comment: "Thanks" });
-    const page = await as.anonymous.taxonomy.technique({ slug: "caa" });
+    await ctx.as.moderator.revisions.review({ revisionId: proposed.id, decision: "accept", comment: "Thanks" });
+    const page = await ctx.as.anonymous.taxonomy.technique({ slug: "caa" });
     expect(page.technique.summary).toBe("Steer with the mean difference of paired prompts");
     expect(page.history).toHaveLength(1);
     expect(page.history[0]).toMatchObject({ status: "accepted", reviewComment: "Thanks", before: { summary: "Steering with mean differences of contrastive prompt pairs" } });
-    expect(await as.moderator.revisions.pending()).toEqual([]);
+    expect(await ctx.as.moderator.revisions.pending()).toEqual([]);
   });
 
   it("leaves the technique unchanged when an edit is rejected", async () => {
-    const proposed = await as.member.revisions.propose({ slug: "caa", changes: { name: "Wrong name" }, message: "Rename it" });
-    await as.moderator.revisions.review({ revisionId: proposed.id, decision: "reject", comment: "Not the accepted name" });
-    const page = await as.anonymous.taxonomy.technique({ slug: "caa" });
+    const proposed = await ctx.as.member.revisions.propose({ slug: "caa", changes: { name: "Wrong name" }, message: "Rename it" });
+    await ctx.as.moderator.revisions.review({ revisionId: proposed.id, decision: "reject", comment: "Not the accepted name" });
+    const page = await ctx.as.anonymous.taxonomy.technique({ slug: "caa" });
     expect(page.technique.name).toBe("Contrastive Activation Addition");
     expect(page.history[0]).toMatchObject({ status: "rejected", reviewComment: "Not the accepted name" });
-    await expect(as.moderator.revisions.review({ revisionId: proposed.id, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(ctx.as.moderator.revisions.review({ revisionId: proposed.id, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("moves a technique to new parents when accepted", async () => {
-    const proposed = await as.member.revisions.propose({ slug: "control-tasks", changes: { parents: ["probing", "steering"] }, message: "Also relevant to steering evaluation" });
-    await as.moderator.revisions.review({ revisionId: proposed.id, decision: "accept", comment: "" });
-    const page = await as.anonymous.taxonomy.technique({ slug: "control-tasks" });
+    const proposed = await ctx.as.member.revisions.propose({ slug: "control-tasks", changes: { parents: ["probing", "steering"] }, message: "Also relevant to steering evaluation" });
+    await ctx.as.moderator.revisions.review({ revisionId: proposed.id, decision: "accept", comment: "" });
+    const page = await ctx.as.anonymous.taxonomy.technique({ slug: "control-tasks" });
     expect(page.parents.map((p) => p.slug).sort()).toEqual(["probing", "steering"]);
   });
 
   it("refuses a parent that would make the hierarchy circular, naming the cycle, and stores nothing", async () => {
-    await expect(as.member.revisions.propose({ slug: "probing", changes: { parents: ["control-tasks"] }, message: "Make probing a kind of control task" })).rejects.toMatchObject({
+    await expect(ctx.as.member.revisions.propose({ slug: "probing", changes: { parents: ["control-tasks"] }, message: "Make probing a kind of control task" })).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("probing → linear-probing → control-tasks → probing"),
     });
-    expect(await t.db.select().from(techniqueRevisions)).toEqual([]);
+    expect(await ctx.t.db.select().from(techniqueRevisions)).toEqual([]);
   });
 
 
   it("refuses at review an edit that became circular after it was proposed, and applies nothing", async () => {
-    const first = await as.member.revisions.propose({ slug: "steering", changes: { parents: ["control-tasks"] }, message: "Steering below control tasks" });
-    const second = await as.member.revisions.propose({ slug: "probing", changes: { parents: ["caa"], summary: "Changed too" }, message: "Probing below CAA" });
-    await as.moderator.revisions.review({ revisionId: first.id, decision: "accept", comment: "" });
-    await expect(as.moderator.revisions.review({ revisionId: second.id, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("circular") });
-    const probing = await as.anonymous.taxonomy.technique({ slug: "probing" });
+    const first = await ctx.as.member.revisions.propose({ slug: "steering", changes: { parents: ["control-tasks"] }, message: "Steering below control tasks" });
+    const second = await ctx.as.member.revisions.propose({ slug: "probing", changes: { parents: ["caa"], summary: "Changed too" }, message: "Probing below CAA" });
+    await ctx.as.moderator.revisions.review({ revisionId: first.id, decision: "accept", comment: "" });
+    await expect(ctx.as.moderator.revisions.review({ revisionId: second.id, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("circular") });
+    const probing = await ctx.as.anonymous.taxonomy.technique({ slug: "probing" });
     expect(probing.parents).toEqual([]);
     expect(probing.technique.summary).toBe("Decode properties from activations with simple classifiers");
     expect(probing.history[0]?.status).toBe("pending");
   });
 
   it("refuses unknown parents and edits that change nothing", async () => {
-    await expect(as.member.revisions.propose({ slug: "caa", changes: { parents: ["no-such-technique"] }, message: "Typo test" })).rejects.toMatchObject({
+    await expect(ctx.as.member.revisions.propose({ slug: "caa", changes: { parents: ["no-such-technique"] }, message: "Typo test" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("no-such-technique"),
     });
-    await expect(as.member.revisions.propose({ slug: "caa", changes: { name: "Contrastive Activation Addition" }, message: "Same name" })).rejects.toMatchObject({
+    await expect(ctx.as.member.revisions.propose({ slug: "caa", changes: { name: "Contrastive Activation Addition" }, message: "Same name" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("changes nothing"),
     });
   });
 
   it("does not let a moderator accept their own edit", async () => {
-    const own = await as.moderator.revisions.propose({ slug: "caa", changes: { aliases: ["CAA"] }, message: "Add the acronym" });
-    await expect(as.moderator.revisions.review({ revisionId: own.id, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const [row] = await t.db.select().from(techniqueRevisions).where(eq(techniqueRevisions.id, own.id));
+    const own = await ctx.as.moderator.revisions.propose({ slug: "caa", changes: { aliases: ["CAA"] }, message: "Add the acronym" });
+    await expect(ctx.as.moderator.revisions.review({ revisionId: own.id, decision: "accept", comment: "" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const [row] = await ctx.t.db.select().from(techniqueRevisions).where(eq(techniqueRevisions.id, own.id));
     expect(row?.status).toBe("pending");
   });
 
   it("keeps kind_of edges acyclic even when written directly through the graph service", async () => {
     const { addRelation } = await import("../../server/services/taxonomy-graph");
-    const ids = Object.fromEntries((await t.db.select({ id: techniques.id, slug: techniques.slug }).from(techniques)).map((r) => [r.slug, r.id]));
-    await expect(addRelation(t.db, ids["control-tasks"]!, ids.probing!, "kind_of")).rejects.toThrow(/circular/);
+    const ids = Object.fromEntries((await ctx.t.db.select({ id: techniques.id, slug: techniques.slug }).from(techniques)).map((r) => [r.slug, r.id]));
+    await expect(addRelation(ctx.t.db, ids["control-tasks"]!, ids.probing!, "kind_of")).rejects.toThrow(/circular/);
     // A "uses" edge in the same direction is fine: only the hierarchy must be a DAG.
-    await addRelation(t.db, ids["control-tasks"]!, ids.probing!, "uses");
-    expect((await t.db.select().from(techniqueRelations)).filter((r) => r.kind === "kind_of")).toHaveLength(3);
+    await addRelation(ctx.t.db, ids["control-tasks"]!, ids.probing!, "uses");
+    expect((await ctx.t.db.select().from(techniqueRelations)).filter((r) => r.kind === "kind_of")).toHaveLength(3);
   });
 });

@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import type { Database } from "../../db/client";
 import { users, type UserRole } from "../../db/schema";
 import { signUp } from "../../server/services/users";
 import type { SessionUser } from "../../server/trpc/context";
 import { createCaller } from "../../server/trpc/root";
+import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export type Caller = ReturnType<typeof createCaller>;
 
@@ -28,4 +30,19 @@ export async function roleCallers(db: Database) {
     moderator: callerFor(db, moderator),
     admin: callerFor(db, admin),
   };
+}
+
+/**
+ * A fresh database and one caller per role for a test file; fields are filled in beforeAll.
+ * Usage: `const ctx = useDatabaseWithRoles();` then `ctx.as.member...`, `ctx.t.db...` inside tests.
+ */
+export function useDatabaseWithRoles(options: { before?: (db: Database) => Promise<unknown> } = {}) {
+  const ctx = {} as { t: TestDatabase; as: Awaited<ReturnType<typeof roleCallers>> };
+  beforeAll(async () => {
+    ctx.t = await createTestDatabase();
+    ctx.as = await roleCallers(ctx.t.db);
+    await options.before?.(ctx.t.db);
+  });
+  afterAll(() => ctx.t.dispose());
+  return ctx;
 }
