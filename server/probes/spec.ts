@@ -42,7 +42,6 @@ export const PROBE_LIMITS = {
 /** Hook templates a read-out may name; `{L}` is replaced by each selected layer. */
 export const HOOK_TEMPLATES = [
   "blocks.{L}.hook_resid_pre",
-  "blocks.{L}.hook_resid_mid",
   "blocks.{L}.hook_resid_post",
   "blocks.{L}.hook_attn_out",
   "blocks.{L}.hook_mlp_out",

@@ -1,0 +1,341 @@
+/**
+ * Runs a probe spec against an activation source: reads activations hook by hook (in groups that
+ * fit a memory budget), runs the per-layer methods on each layer's view, then the methods that
+ * need their own prompts (anchors), interventions (steering, ablation) or per-token activations
+ * (neuron map). Every random choice comes from the spec's seed; results are assembled in the
+ * spec's method order, so the same spec, model and seed give byte-identical metrics JSON.
+ */
+import {
+  type AblationParams,
+  type MethodParams,
+  type ProbeSpec,
+  type SteeringParams,
+  checkRuntimeLimits,
+  PROBE_LIMITS,
+  resolveLayers,
+} from "../../server/probes/spec";
+import { type ActivationSource, hookName, pickReadout, readoutIndex } from "./activation-source";
+import { type DatasetResolver, type PreparedData, prepareData, resolveData } from "./data";
+import { LayerView } from "./layer-view";
+import { ablation } from "./methods/ablation";
+import { type AnchorLayerInput, anchors } from "./methods/anchors";
+import { allRows, meanDifference } from "./methods/common";
+import { consistencyLayer, layerCosineMatrices } from "./methods/consistency";
+import { crossDomainLayer } from "./methods/cross-domain";
+import { diffmeanLayer } from "./methods/diffmean";
+import { dimensionalityLayer } from "./methods/dimensionality";
+import { type InterventionContext, type ResidInfo, resolveInterventionLayers } from "./methods/interventions-common";
+import { logisticLayer } from "./methods/logistic";
+import { neuronMap } from "./methods/neuron-map";
+import { steering } from "./methods/steering";
+import { deriveRng } from "./stats/rng";
+import { makeFolds } from "./stats/splits";
+import { type LayerContext, ProbeInputError } from "./types";
+
+export interface RunProbeOptions {
+  source: ActivationSource;
+  resolveDataset?: DatasetResolver;
+  /** Upper bound on activation bytes held at once (default 512 MiB). */
+  maxActivationBytes?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface MethodResult {
+  method: MethodParams["method"];
+  perLayer: unknown[];
+}
+
+export interface ProbeMetrics {
+  engine: "mechmap-probes";
+  specVersion: number;
+  seed: number;
+  model: { name: string; nLayers: number; dModel: number };
+  data: {
+    kind: "pairs" | "labelled";
+    examples: number;
+    positives: number;
+    negatives: number;
+    positiveClass: string;
+    negativeClass: string;
+    classes: string[];
+    domains: string[];
+  };
+  readout: ProbeSpec["readout"];
+  layers: number[];
+  methods: MethodResult[];
+}
+
+export interface ProbeRun {
+  metrics: ProbeMetrics;
+  /** Per method (same order), its artifacts: directions, components, embeddings, snippets. */
+  artifacts: Array<{ method: string; artifacts: unknown }>;
+}
+
+const PER_LAYER = new Set(["diffmean", "logistic", "dimensionality", "consistency", "crossDomain"]);
+
+function assertFinite(values: Float32Array, width: number, hook: string, paths: readonly string[], texts: readonly string[]): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      const ex = Math.floor(i / width);
+      throw new ProbeInputError(
+        `${paths[ex] ?? `example ${ex}`}: the activations at ${hook} contain ${Number.isNaN(values[i]!) ? "NaN" : "an infinite value"} for "${(texts[ex] ?? "").slice(0, 60)}" — the model produced non-finite values; check the model weights or remove this prompt`,
+      );
+    }
+  }
+}
+
+async function readChecked(
+  source: ActivationSource,
+  texts: readonly string[],
+  paths: readonly string[],
+  hooks: readonly string[],
+  spec: ProbeSpec,
+): Promise<Map<string, Float32Array>> {
+  const acts = await source.read(texts, hooks, spec.readout.position);
+  for (const h of hooks) {
+    const v = acts.get(h);
+    if (!v) throw new Error(`activation source returned nothing for ${h}`);
+    if (v.length % Math.max(1, texts.length) !== 0) throw new Error(`activation source returned ${v.length} values for ${texts.length} prompts at ${h}`);
+    assertFinite(v, v.length / Math.max(1, texts.length), h, paths, texts);
+  }
+  return acts;
+}
+
+/** Splits a list of hooks into groups whose activations fit the byte budget. */
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function checkTokens(source: ActivationSource, texts: readonly string[], paths: readonly string[]): void {
+  const limit = Math.min(PROBE_LIMITS.maxPromptTokens, source.info.maxTokens);
+  if (!source.tokenCount) return;
+  for (let i = 0; i < texts.length; i++) {
+    const n = source.tokenCount(texts[i]!);
+    if (n > limit) throw new ProbeInputError(`${paths[i]}: prompt is ${n} tokens; the limit is ${limit} — shorten it`);
+  }
+}
+
+export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<ProbeRun> {
+  const { source } = opts;
+  const info = source.info;
+  const progress = opts.onProgress ?? (() => {});
+  const runtimeErrors = checkRuntimeLimits(spec, info);
+  if (runtimeErrors.length > 0) throw new ProbeInputError(runtimeErrors.join("\n"));
+  const resolved = await resolveData(spec, opts.resolveDataset);
+  const data = prepareData(resolved.dataset, resolved.contrast, resolved.prefix);
+  checkTokens(source, data.texts, data.paths);
+  for (const m of spec.methods) {
+    if (m.method === "anchors") {
+      checkTokens(source, m.first.prompts, m.first.prompts.map((_, i) => `anchors.first.prompts[${i}]`));
+      checkTokens(source, m.second.prompts, m.second.prompts.map((_, i) => `anchors.second.prompts[${i}]`));
+      checkTokens(source, m.queries.map((q) => q.text), m.queries.map((_, i) => `anchors.queries[${i}].text`));
+    }
+  }
+  const layers = resolveLayers(spec.readout.layers, info.nLayers);
+  const binTexts = data.binary.texts;
+  const binPaths = Array.from(data.rows, (i) => data.paths[i]!);
+  const folds = makeFolds(data.binary.groups, data.binary.y, spec.split, deriveRng(spec.seed, "folds"));
+  const budget = opts.maxActivationBytes ?? 512 * 1024 * 1024;
+
+  const perLayerResults = new Map<number, unknown[]>();
+  const artifacts = new Map<number, unknown>();
+  const directionsFor = new Map<number, Array<{ hook: string; layer: number; direction: Float32Array }>>();
+  const resid = new Map<number, ResidInfo>();
+  spec.methods.forEach((m, i) => {
+    perLayerResults.set(i, []);
+    if (m.method === "diffmean" || m.method === "logistic" || m.method === "dimensionality" || m.method === "consistency") directionsFor.set(i, []);
+  });
+
+  const needsIntervention = spec.methods.some((m) => m.method === "steering" || m.method === "ablation");
+  const residLayersNeeded = new Set<number>();
+  if (needsIntervention) {
+    residLayersNeeded.add(info.nLayers - 1);
+    spec.methods.forEach((m, i) => {
+      if (m.method === "steering" || m.method === "ablation") for (const l of resolveInterventionLayers(m.layers, info.nLayers, `methods[${i}]`)) residLayersNeeded.add(l);
+    });
+  }
+  const residInfoFrom = (view: LayerView): ResidInfo => {
+    const basis = view.basis();
+    const md = meanDifference(basis, data.binary.y, allRows(data.binary.n));
+    const dir = basis.toModelSpace(md.w);
+    let nr = 0;
+    for (const v of dir) nr += v * v;
+    nr = Math.sqrt(nr);
+    return { layer: view.layer, direction: Float32Array.from(dir, (v) => (nr > 0 ? v / nr : 0)), meanNorm: view.meanNorm(), gap: nr };
+  };
+
+  // Phase 1: per-layer methods on the main data.
+  const perLayerMethods = spec.methods.map((m, i) => ({ m, i })).filter(({ m }) => PER_LAYER.has(m.method));
+  const concrete: Array<{ template: string; layer: number; name: string }> = [];
+  if (perLayerMethods.length > 0) for (const t of spec.readout.hooks) for (const l of layers) concrete.push({ template: t, layer: l, name: hookName(t, l) });
+  const perHookBytes = Math.max(1, binTexts.length * info.dModel * 4 * 4); // mlp widths can be ~4× d_model
+  const groupSize = Math.max(1, Math.floor(budget / perHookBytes));
+  for (const group of chunk(concrete, groupSize)) {
+    progress(`reading ${group.map((g) => g.name).join(", ")}`);
+    const acts = await readChecked(source, binTexts, binPaths, group.map((g) => g.name), spec);
+    for (const g of group) {
+      const X = acts.get(g.name)!;
+      const width = X.length / binTexts.length;
+      const view = new LayerView(g.name, g.layer, X, binTexts.length, width);
+      const ctx: LayerContext = { view, data: data.binary, folds, seed: spec.seed };
+      for (const { m, i } of perLayerMethods) {
+        const key = { hook: g.name, layer: g.layer };
+        const list = perLayerResults.get(i)!;
+        if (m.method === "diffmean") {
+          const r = diffmeanLayer(ctx, m);
+          list.push({ ...key, ...r.metrics });
+          directionsFor.get(i)!.push({ ...key, direction: r.artifact.direction });
+        } else if (m.method === "logistic") {
+          const r = logisticLayer(ctx, m);
+          list.push({ ...key, ...r.metrics });
+          directionsFor.get(i)!.push({ ...key, direction: r.artifact.direction });
+        } else if (m.method === "dimensionality") {
+          const r = dimensionalityLayer(ctx, m);
+          list.push({ ...key, ...r.metrics });
+          const arts = (artifacts.get(i) as unknown[] | undefined) ?? [];
+          arts.push({ ...key, ...r.artifact });
+          artifacts.set(i, arts);
+        } else if (m.method === "consistency") {
+          const r = consistencyLayer(ctx, m);
+          list.push({ ...key, ...r.metrics });
+          directionsFor.get(i)!.push({ ...key, direction: r.direction });
+        } else if (m.method === "crossDomain") {
+          list.push({ ...key, ...crossDomainLayer(ctx, m) });
+        }
+      }
+      if (g.template === "blocks.{L}.hook_resid_post" && residLayersNeeded.has(g.layer)) resid.set(g.layer, residInfoFrom(view));
+    }
+  }
+  for (const [i, dirs] of directionsFor) {
+    const m = spec.methods[i]!;
+    if (m.method === "consistency") artifacts.set(i, layerCosineMatrices(dirs));
+    else artifacts.set(i, { directions: dirs });
+  }
+
+  // Phase 2: anchors.
+  for (const [i, m] of spec.methods.entries()) {
+    if (m.method !== "anchors") continue;
+    const texts = [...m.first.prompts, ...m.second.prompts, ...m.queries.map((q) => q.text)];
+    const paths = [
+      ...m.first.prompts.map((_, j) => `methods[${i}].first.prompts[${j}]`),
+      ...m.second.prompts.map((_, j) => `methods[${i}].second.prompts[${j}]`),
+      ...m.queries.map((_, j) => `methods[${i}].queries[${j}].text`),
+    ];
+    const hooks: Array<{ name: string; layer: number }> = [];
+    for (const t of spec.readout.hooks) for (const l of layers) hooks.push({ name: hookName(t, l), layer: l });
+    const inputs: AnchorLayerInput[] = [];
+    const nA = m.first.prompts.length;
+    const nB = m.second.prompts.length;
+    for (const group of chunk(hooks, Math.max(1, Math.floor(budget / Math.max(1, texts.length * info.dModel * 16))))) {
+      progress(`anchors: reading ${group.length} hooks`);
+      const acts = await readChecked(source, texts, paths, group.map((g) => g.name), spec);
+      for (const g of group) {
+        const X = acts.get(g.name)!;
+        const d = X.length / texts.length;
+        inputs.push({ hook: g.name, layer: g.layer, d, first: X.slice(0, nA * d), second: X.slice(nA * d, (nA + nB) * d), queries: X.slice((nA + nB) * d) });
+      }
+    }
+    const out = anchors(inputs, m);
+    perLayerResults.set(i, out.perLayer);
+    artifacts.set(i, out.artifacts);
+  }
+
+  // Phase 3: steering and ablation.
+  if (needsIntervention) {
+    const missing = [...residLayersNeeded].filter((l) => !resid.has(l)).sort((a, b) => a - b);
+    for (const group of chunk(missing, groupSize)) {
+      const names = group.map((l) => hookName("blocks.{L}.hook_resid_post", l));
+      progress(`reading ${names.join(", ")} for interventions`);
+      const acts = await readChecked(source, binTexts, binPaths, names, spec);
+      group.forEach((l, t) => resid.set(l, residInfoFrom(new LayerView(names[t]!, l, acts.get(names[t]!)!, binTexts.length, info.dModel))));
+    }
+    const ictx: InterventionContext = { source, position: spec.readout.position, nLayers: info.nLayers, dModel: info.dModel, resid };
+    for (const [i, m] of spec.methods.entries()) {
+      if (m.method === "steering") {
+        progress(`steering (method ${i})`);
+        const out = await steering(ictx, m, steeringPrompts(m, data), `methods[${i}]`);
+        perLayerResults.set(i, out.perLayer);
+        artifacts.set(i, out.artifacts);
+      } else if (m.method === "ablation") {
+        progress(`ablation (method ${i})`);
+        const { prompts, labels } = ablationPrompts(m, data);
+        const out = await ablation(ictx, m, prompts, labels, `methods[${i}]`);
+        perLayerResults.set(i, out.perLayer);
+        artifacts.set(i, out.artifacts);
+      }
+    }
+  }
+
+  // Phase 4: neuron maps.
+  for (const [i, m] of spec.methods.entries()) {
+    if (m.method !== "neuronMap") continue;
+    if (m.layer >= info.nLayers) throw new ProbeInputError(`methods[${i}].layer: layer ${m.layer} does not exist — the model has ${info.nLayers} blocks`);
+    const hook = hookName(m.hook, m.layer);
+    progress(`neuron map: ${hook}`);
+    let readout: Float32Array;
+    let tokens = null;
+    let width: number;
+    if (source.tokenActivations) {
+      tokens = await source.tokenActivations(data.texts, hook);
+      width = tokens[0]?.width ?? 0;
+      readout = new Float32Array(data.texts.length * width);
+      tokens.forEach((t, e) => {
+        const idx = readoutIndex(data.texts[e]!, t.offsets, spec.readout.position);
+        if (idx === null) throw new ProbeInputError(`${data.paths[e]}: the read-out marker was not found in the prompt`);
+        pickReadout(t.values, t.width, idx, readout, e * width);
+      });
+    } else {
+      readout = (await readChecked(source, data.texts, data.paths, [hook], spec)).get(hook)!;
+      width = readout.length / data.texts.length;
+    }
+    assertFinite(readout, width, hook, data.paths, data.texts);
+    const yAll = data.kind === "pairs" || data.classNames.length === 2 ? Uint8Array.from(data.classes, (c) => (c === data.positiveClass ? 1 : 0)) : null;
+    const out = neuronMap({ hook, layer: m.layer, texts: data.texts, classes: data.classes, y: yAll, readout, width, tokens }, m, spec.seed);
+    perLayerResults.set(i, out.perLayer);
+    artifacts.set(i, out.artifacts);
+  }
+
+  let positives = 0;
+  for (const v of data.binary.y) positives += v;
+  const metrics: ProbeMetrics = {
+    engine: "mechmap-probes",
+    specVersion: spec.version,
+    seed: spec.seed,
+    model: { name: info.name, nLayers: info.nLayers, dModel: info.dModel },
+    data: {
+      kind: data.kind,
+      examples: data.texts.length,
+      positives,
+      negatives: data.binary.n - positives,
+      positiveClass: data.positiveClass,
+      negativeClass: data.negativeClass,
+      classes: data.classNames,
+      domains: data.domains,
+    },
+    readout: spec.readout,
+    layers,
+    methods: spec.methods.map((m, i) => ({ method: m.method, perLayer: perLayerResults.get(i) ?? [] })),
+  };
+  return { metrics, artifacts: spec.methods.map((m, i) => ({ method: m.method, artifacts: artifacts.get(i) ?? null })) };
+}
+
+function steeringPrompts(m: SteeringParams, data: PreparedData): string[] {
+  if (m.prompts) return m.prompts;
+  const out: string[] = [];
+  for (let t = 0; t < data.binary.n && out.length < m.maxPrompts; t++) if (data.binary.y[t] === 0) out.push(data.binary.texts[t]!);
+  return out;
+}
+
+function ablationPrompts(m: AblationParams, data: PreparedData): { prompts: string[]; labels: Uint8Array | null } {
+  if (m.prompts) return { prompts: m.prompts, labels: null };
+  const half = Math.max(1, Math.floor(m.maxPrompts / 2));
+  const pos: string[] = [];
+  const neg: string[] = [];
+  for (let t = 0; t < data.binary.n; t++) {
+    if (data.binary.y[t] === 1 && pos.length < half) pos.push(data.binary.texts[t]!);
+    if (data.binary.y[t] === 0 && neg.length < half) neg.push(data.binary.texts[t]!);
+  }
+  return { prompts: [...pos, ...neg], labels: Uint8Array.from([...pos.map(() => 1), ...neg.map(() => 0)]) };
+}
