@@ -1,10 +1,11 @@
 import { describe, expect, it, afterAll } from "vitest";
 import { loadGgufWeights } from "../../../workers/runtime/formats/gguf-model";
 import { loadModelWeights } from "../../../workers/runtime/load-weights";
-import type { Architecture, ModelWeights } from "../../../workers/runtime/types";
+import type { Architecture } from "../../../workers/runtime/types";
 import { STORIES_GGUF, STORIES_SHA256, readStoriesGolden } from "../fixtures";
 import { writeRandomCheckpoint } from "../writers/random-checkpoint";
 import { tempDir } from "./temp";
+import { expectSameWeights, maxAbsDiff } from "./weights-checks";
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -51,24 +52,6 @@ describe("stories260K.gguf -> ModelWeights", async () => {
   });
 });
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return m;
-}
-
-function expectSameWeights(actual: ModelWeights, expected: ModelWeights, tolerance: number): void {
-  expect(actual.config).toEqual(expected.config);
-  expect([...actual.tensors.keys()].sort()).toEqual([...expected.tensors.keys()].sort());
-  for (const [name, t] of expected.tensors) {
-    const got = actual.tensors.get(name);
-    expect(got?.shape, name).toEqual(t.shape);
-    if (!got) continue;
-    if (tolerance === 0) expect(Array.from(got.data), name).toEqual(Array.from(t.data));
-    else expect(maxAbsDiff(got.data, t.data), name).toBeLessThanOrEqual(tolerance);
-  }
-}
-
 describe("random checkpoints written as GGUF load back to the same weights", () => {
   const archs: Architecture[] = ["gpt2", "qwen3", "qwen2", "llama"];
   for (const arch of archs) {
@@ -92,4 +75,3 @@ describe("random checkpoints written as GGUF load back to the same weights", () 
   });
 });
 
-export { expectSameWeights, maxAbsDiff };

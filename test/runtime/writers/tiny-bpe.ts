@@ -34,7 +34,7 @@ export function tinyByteLevelVocab(mergeCount = 64, corpus = TINY_CORPUS): TinyB
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     let best: string | null = null;
-    let bestCount = 1;
+    let bestCount = 0;
     for (const [key, n] of counts) if (n > bestCount) { best = key; bestCount = n; }
     if (!best) break;
     const [a = "", b = ""] = best.split(" ");
