@@ -236,8 +236,8 @@ export const logisticParamsSchema = z.strictObject({
 
 export const dimensionalityParamsSchema = z.strictObject({
   method: z.literal("dimensionality"),
-  /** Centre the differences before PCA (default: second moment about zero, so a constant shift counts as one direction). */
-  center: z.boolean().default(false),
+  /** Centre the differences before PCA (variance, the default); false analyses the second moment about zero. */
+  center: z.boolean().default(true),
   /** Leading components kept as artifacts. */
   components: intIn("components", 0, L.maxComponents).default(3),
   inlp: z

@@ -1,7 +1,7 @@
 /**
  * dimensionality: how many directions the concept occupies at each layer.
  *  - PCA of the differences (pairs: positive − negative; labelled: positive − negative-class mean),
- *    by default about zero (second moment), optionally centred: the number of components for
+ *    centred by default (variance), or about zero (second moment): the number of components for
  *    80/90/95% of the variance and the participation ratio (Σλ)² / Σλ².
  *  - Iterative nullspace projection (INLP): fit a logistic probe on the training fold, test it on the
  *    held-out fold; while its accuracy is above chance, project its direction out of the data and
