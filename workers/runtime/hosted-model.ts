@@ -7,8 +7,10 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { z } from "zod";
 import { getOrCompileGraph, type CachedGraph, type GraphCacheOptions } from "./graph-cache";
+import { loadModelWeights } from "./load-weights";
 import { ABLATION_INPUT, LOGITS_OUTPUT, hookWidth, normalizeSpec, parseHook, steeringInputName, type GraphSpec } from "./onnx";
 import { sharedSessionCache, type SessionCache } from "./session-cache";
+import { loadTokenizer } from "./tokenizers/load-tokenizer";
 import type { ForwardRequest, ForwardResult, HookName, HostedModel, ModelConfig, ModelWeights, Tokenizer } from "./types";
 
 export interface HostedModelOptions extends GraphCacheOptions {
@@ -75,7 +77,8 @@ export class OnnxHostedModel implements HostedModel {
           if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`graph did not return float output ${o.name}`);
           const data = tensor.data;
           const list = collected.get(o.name)!;
-          chunk.forEach((seq, b) => list.push(data.slice(b * S * o.width, (b * S + seq.length) * o.width)));
+          // views, not copies: one batch's outputs share one buffer (large logits would otherwise be copied again)
+          chunk.forEach((seq, b) => list.push(data.subarray(b * S * o.width, (b * S + seq.length) * o.width)));
         }
       }
     });
@@ -269,6 +272,13 @@ export function noTokenizer(vocabSize: number): Tokenizer {
     throw new Error("this model was created without a tokenizer");
   };
   return { vocabSize, bosId: null, eosId: null, encode: fail, decode: fail, piece: (id) => `<${id}>` };
+}
+
+/** Loads a .gguf file or a Hugging Face model directory (weights and tokenizer) and hosts it. */
+export async function loadHostedModel(modelPath: string, options: HostedModelOptions = {}): Promise<OnnxHostedModel> {
+  const weights = await loadModelWeights(modelPath);
+  const tokenizer = loadTokenizer(modelPath);
+  return new OnnxHostedModel(weights, tokenizer, { ...options, name: options.name ?? modelNameFromPath(modelPath) });
 }
 
 /** Hosts weights already in memory. */

@@ -11,6 +11,11 @@ export interface SessionCacheOptions {
   budgetBytes?: number;
   /** onnxruntime intra-op threads (default: env MECHMAP_ORT_THREADS, else min(4, cpus)). */
   intraOpNumThreads?: number;
+  /**
+   * Let onnxruntime's worker threads spin while waiting for work (default false: on small
+   * machines spinning threads compete with the Node.js thread and slow batched runs down).
+   */
+  allowSpinning?: boolean;
 }
 
 export interface SessionLease {
@@ -30,6 +35,7 @@ interface Entry {
 export class SessionCache {
   readonly budgetBytes: number;
   readonly intraOpNumThreads: number;
+  readonly allowSpinning: boolean;
   /** Counters for tests and benchmarks. */
   readonly stats = { created: 0, released: 0, hits: 0 };
   private readonly entries = new Map<string, Entry>();
@@ -38,6 +44,7 @@ export class SessionCache {
   constructor(options: SessionCacheOptions = {}) {
     this.budgetBytes = options.budgetBytes ?? envNumber("MECHMAP_SESSION_BUDGET_MB", 4096) * 1024 * 1024;
     this.intraOpNumThreads = options.intraOpNumThreads ?? envNumber("MECHMAP_ORT_THREADS", Math.min(4, os.cpus().length));
+    this.allowSpinning = options.allowSpinning ?? false;
   }
 
   /** Keys currently cached, least recently used first. */
@@ -109,6 +116,7 @@ export class SessionCache {
       executionMode: "sequential",
       graphOptimizationLevel: "all",
       logSeverityLevel: 3,
+      extra: { session: { intra_op: { allow_spinning: this.allowSpinning ? "1" : "0" } } },
     });
     this.stats.created++;
     return session;

@@ -87,7 +87,7 @@ describe("interventions", () => {
     });
     prompts.forEach((ids, b) => {
       const rows = ids.map((_, t) => Float64Array.from({ length: d }, (_, i) => perPos[t * d + i]! + broad[i]!));
-      const ref = referenceForwardF64(weights, ids, { steering: new Map([[1, rows], [3, toF64(broad)]]) });
+      const ref = referenceForwardF64(weights, ids, { steering: new Map<number, Float64Array | Float64Array[]>([[1, rows], [3, toF64(broad)]]) });
       for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, flatten(ref.hooks.get(hook)!)), hook).toBeLessThan(1e-4);
       expect(maxAbsDiff(result.logits![b]!, flatten(ref.logits))).toBeLessThan(1e-4);
     });

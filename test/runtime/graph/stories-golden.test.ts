@@ -3,8 +3,7 @@
  * values from an independent C implementation: residual stream, logits, greedy decoding.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadGgufWeights } from "../../../workers/runtime/formats/gguf-model";
-import { createHostedModel, type OnnxHostedModel } from "../../../workers/runtime/hosted-model";
+import { loadHostedModel, type OnnxHostedModel } from "../../../workers/runtime/hosted-model";
 import { ReferenceModel, greedyDecode, hostedNextLogits, referenceNextLogits } from "../../../workers/runtime/reference";
 import { STORIES_GGUF, readStoriesGolden } from "../fixtures";
 import { maxAbsDiff, tempDir, testSessionCache } from "./helpers";
@@ -19,7 +18,14 @@ afterAll(async () => {
 describe("stories260K golden", () => {
   let model: OnnxHostedModel;
   beforeAll(async () => {
-    model = createHostedModel(await loadGgufWeights(STORIES_GGUF), null, { cacheDir: cache.dir, sessionCache: sessions, name: "stories260K" });
+    model = await loadHostedModel(STORIES_GGUF, { cacheDir: cache.dir, sessionCache: sessions });
+  });
+
+  it("loads through loadHostedModel with its tokenizer", () => {
+    const golden = readStoriesGolden();
+    expect(model.name).toBe("stories260K.gguf");
+    expect(model.weights.sha256).toBe(golden.modelSha256);
+    expect(model.tokenizer.encode(golden.prompt, { addBos: true }).ids).toEqual(golden.promptIds);
   });
 
   it("residual stream at every position and block within 1e-4, logits within 1e-3", async () => {
