@@ -138,8 +138,8 @@ const pairsArray = z
 export const probeDatasetSchema = z.discriminatedUnion(
   "kind",
   [
-    z.strictObject({ kind: z.literal("labelled"), examples: examplesArray }),
-    z.strictObject({ kind: z.literal("pairs"), pairs: pairsArray }),
+    z.strictObject({ kind: z.literal("labelled"), description: z.string().max(5000).optional(), examples: examplesArray }),
+    z.strictObject({ kind: z.literal("pairs"), description: z.string().max(5000).optional(), pairs: pairsArray }),
   ],
   { error: (iss) => `kind must be "labelled" or "pairs", got ${describe((iss.input as { kind?: unknown } | undefined)?.kind)}` },
 );
