@@ -141,7 +141,7 @@ export const probeDatasetSchema = z.discriminatedUnion(
     z.strictObject({ kind: z.literal("labelled"), description: z.string().max(5000).optional(), examples: examplesArray }),
     z.strictObject({ kind: z.literal("pairs"), description: z.string().max(5000).optional(), pairs: pairsArray }),
   ],
-  { error: (iss) => `kind must be "labelled" or "pairs", got ${describe((iss.input as { kind?: unknown } | undefined)?.kind)}` },
+  { error: (iss) => `must be "labelled" or "pairs", got ${describe((iss.input as { kind?: unknown } | undefined)?.kind)}` },
 );
 
 const dataSchema = z.discriminatedUnion(
@@ -157,7 +157,7 @@ const dataSchema = z.discriminatedUnion(
   ],
   {
     error: (iss) =>
-      `data.kind must be "labelled" (prompts with labels), "pairs" (contrastive pairs) or "dataset" (an uploaded data set), got ${describe((iss.input as { kind?: unknown } | undefined)?.kind)}`,
+      `must be "labelled" (prompts with labels), "pairs" (contrastive pairs) or "dataset" (an uploaded data set), got ${describe((iss.input as { kind?: unknown } | undefined)?.kind)}`,
   },
 );
 
@@ -175,7 +175,7 @@ const positionSchema = z.discriminatedUnion(
       token: z.enum(["first", "last"]).default("last"),
     }),
   ],
-  { error: `readout.position.kind must be "last", "mean" or "marker"` },
+  { error: `must be "last", "mean" or "marker"` },
 );
 
 const hookTemplateSchema = z.string({ error: "a hook must be text such as \"blocks.{L}.hook_resid_post\"" }).refine(
@@ -353,7 +353,7 @@ export const splitSchema = z.discriminatedUnion(
     }),
     z.strictObject({ kind: z.literal("kfold"), k: intIn("k", 2, L.maxFolds).default(5) }),
   ],
-  { error: 'split.kind must be "fraction" (with trainFraction) or "kfold" (with k)' },
+  { error: 'must be "fraction" (with trainFraction) or "kfold" (with k)' },
 );
 
 const probeSpecObject = z.strictObject({
@@ -616,7 +616,8 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   for (const iss of issues) {
     if (iss.code === "invalid_union" && iss.errors.length > 0 && iss.discriminator === undefined) {
       // Report the branch that got furthest rather than "invalid input".
-      const best = [...iss.errors].sort((a, b) => a.length - b.length)[0]!;
+      const depth = (errs: readonly z.core.$ZodIssue[]) => Math.max(0, ...errs.map((e) => e.path.length));
+      const best = [...iss.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0]!;
       const nested = best.map((e) => ({ ...e, path: [...iss.path, ...e.path] })) as z.core.$ZodIssue[];
       if (nested.length > 0 && nested.length <= 3) {
         out.push(...formatIssues(nested));
