@@ -287,6 +287,7 @@ export async function runRuntimeBench(): Promise<void> {
   const sampler = new RssSampler();
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), "mechmap-bench-graphs-"));
   const threads = new SessionCache().intraOpNumThreads;
+  const loadBefore = os.loadavg();
   console.log(`runtime bench: seq ${SEQ}, batches ${BATCHES.join("/")}, onnxruntime intra-op threads ${threads}, ${os.cpus().length} CPUs`);
   try {
     const reports: ModelReport[] = [];
@@ -301,7 +302,14 @@ export async function runRuntimeBench(): Promise<void> {
     };
     const results = {
       generatedAt: new Date().toISOString(),
-      host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", node: process.version, ortIntraOpThreads: threads },
+      host: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        node: process.version,
+        ortIntraOpThreads: threads,
+        /** 1-minute load average before and after: other processes on the machine skew the numbers. */
+        loadAverage: { before: loadBefore[0], after: os.loadavg()[0] },
+      },
       seq: SEQ,
       batches: BATCHES,
       tapSet: "hook_embed + blocks.{L}.hook_resid_post for every block (every distinct residual-stream state)",
@@ -313,7 +321,8 @@ export async function runRuntimeBench(): Promise<void> {
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
     console.log();
     printTable(reports);
-    console.log(`\ntargets: ${JSON.stringify(targets)}`);
+    console.log(`\nload average (1 min) before ${loadBefore[0]?.toFixed(2)}, after ${os.loadavg()[0]?.toFixed(2)} on ${os.cpus().length} CPUs`);
+    console.log(`targets: ${JSON.stringify(targets)}`);
     console.log(`results written to ${path.relative(PROJECT_ROOT, out)}`);
   } finally {
     await sampler.stop();

@@ -16,6 +16,12 @@ export interface SessionCacheOptions {
    * machines spinning threads compete with the Node.js thread and slow batched runs down).
    */
   allowSpinning?: boolean;
+  /**
+   * onnxruntime's CPU memory arena (default true: faster). The arena keeps each session's peak
+   * activation memory reserved between runs, which the file-size budget does not count; turn it
+   * off where many sessions stay cached.
+   */
+  enableCpuMemArena?: boolean;
 }
 
 export interface SessionLease {
@@ -36,6 +42,7 @@ export class SessionCache {
   readonly budgetBytes: number;
   readonly intraOpNumThreads: number;
   readonly allowSpinning: boolean;
+  readonly enableCpuMemArena: boolean;
   /** Counters for tests and benchmarks. */
   readonly stats = { created: 0, released: 0, hits: 0 };
   private readonly entries = new Map<string, Entry>();
@@ -45,6 +52,7 @@ export class SessionCache {
     this.budgetBytes = options.budgetBytes ?? envNumber("MECHMAP_SESSION_BUDGET_MB", 4096) * 1024 * 1024;
     this.intraOpNumThreads = options.intraOpNumThreads ?? envNumber("MECHMAP_ORT_THREADS", Math.min(4, os.cpus().length));
     this.allowSpinning = options.allowSpinning ?? false;
+    this.enableCpuMemArena = options.enableCpuMemArena ?? true;
   }
 
   /** Keys currently cached, least recently used first. */
@@ -115,6 +123,7 @@ export class SessionCache {
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
+      enableCpuMemArena: this.enableCpuMemArena,
       logSeverityLevel: 3,
       extra: { session: { intra_op: { allow_spinning: this.allowSpinning ? "1" : "0" } } },
     });
