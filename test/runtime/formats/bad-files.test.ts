@@ -150,6 +150,18 @@ describe("Hugging Face directories are refused with a message naming what is wro
     );
   });
 
+  it("a safetensors header that is not JSON, or longer than the file", async () => {
+    const { dir } = hfDir("bad-header");
+    const file = path.join(dir, "model.safetensors");
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(4n);
+    writeFileSync(file, Buffer.concat([len, Buffer.from("{oops")]));
+    expect(await refusal(loadHfWeights(dir))).toBe("corrupt safetensors file model.safetensors: the header is not valid JSON");
+    len.writeBigUInt64LE(1000n);
+    writeFileSync(file, Buffer.concat([len, Buffer.from("{}")]));
+    expect(await refusal(loadHfWeights(dir))).toBe("truncated safetensors file model.safetensors: header of 1000 bytes but the file has 10 bytes");
+  });
+
   it("a truncated safetensors file", async () => {
     const { dir } = hfDir("truncated-st");
     const file = path.join(dir, "model.safetensors");

@@ -33,6 +33,8 @@ describe("GGUF reader round-trips what the writer wrote", () => {
           { name: "m", shape: [3, 4], type: "F32", data: matrix },
           { name: "h", shape: [4], type: "F16", data: halfExact },
           { name: "q", shape: [2, 32], type: "Q8_0", data: q8 },
+          // BF16 (type 30) as raw words: 1, -2, 3.140625
+          { name: "b", shape: [3], ggmlTypeId: 30, raw: Uint8Array.from([0x80, 0x3f, 0x00, 0xc0, 0x49, 0x40]) },
         ],
       }));
       const f = readGgufHeader(file);
@@ -58,12 +60,13 @@ describe("GGUF reader round-trips what the writer wrote", () => {
         items: [{ type: "array", itemType: "u8", items: [1, 2] }, { type: "array", itemType: "string", items: ["x"] }],
       });
 
-      const [tm, th, tq] = f.tensors;
+      const [tm, th, tq, tb] = f.tensors;
       expect(tm).toMatchObject({ name: "m", dims: [4, 3], type: 0, byteLength: 48, elementCount: 12 });
       expect(th).toMatchObject({ name: "h", dims: [4], type: 1, byteLength: 8 });
       expect(tq).toMatchObject({ name: "q", dims: [32, 2], type: 8, byteLength: 68 });
       for (const t of f.tensors) expect((t.fileOffset - f.dataOffset) % alignment).toBe(0);
-      if (!tm || !th || !tq) throw new Error("tensors missing");
+      if (!tm || !th || !tq || !tb) throw new Error("tensors missing");
+      expect(Array.from(readGgufTensor(f, tb))).toEqual([1, -2, 3.140625]);
       expect(Array.from(readGgufTensor(f, tm))).toEqual(Array.from(matrix));
       expect(Array.from(readGgufTensor(f, th))).toEqual(Array.from(halfExact));
       expect(Array.from(readGgufTensor(f, tq))).toEqual(Array.from(q8));

@@ -70,7 +70,17 @@ describe("model registry", () => {
     server.dropOnce.add(STORIES_PATH);
     const cacheDir = freshCache();
     const progress: number[] = [];
-    const row = await addModel(tdb.db, { source: STORIES_SOURCE }, { cacheDir, retryDelayMs: 10, onProgress: (p) => progress.push(p.bytesDone) });
+    let during: Promise<unknown> | null = null;
+    const row = await addModel(tdb.db, { source: STORIES_SOURCE }, {
+      cacheDir,
+      retryDelayMs: 10,
+      onProgress: (p) => {
+        progress.push(p.bytesDone);
+        during ??= getModel(tdb.db, "stories260K");
+      },
+    });
+    // While bytes were arriving the row said so, and nothing more.
+    expect(await during).toMatchObject({ status: "downloading", architecture: null, sha256: null, localPath: null });
     const half = Math.floor(stories.length / 2);
     expect(server.requests.map((r) => [r.range, r.status])).toEqual([[null, 200], [`bytes=${half}-`, 206]]);
     expect(row).toMatchObject({ name: "stories260K", status: "ready", sha256: STORIES_SHA256, source: STORIES_SOURCE, architecture: "llama" });
