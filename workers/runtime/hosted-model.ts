@@ -20,6 +20,8 @@ export interface HostedModelOptions extends GraphCacheOptions {
   sessionCache?: SessionCache;
   /** Split a request into runs of at most this many padded positions (batch × seq); default 16384. */
   maxBatchTokens?: number;
+  /** Also keep each run's outputs (taps + logits, float32) under this many bytes; default 1 GiB. */
+  maxOutputBytes?: number;
 }
 
 /** Validated, normalised request. */
@@ -38,6 +40,7 @@ export class OnnxHostedModel implements HostedModel {
   readonly config: ModelConfig;
   private readonly sessions: SessionCache;
   private readonly maxBatchTokens: number;
+  private readonly maxOutputBytes: number;
   private readonly schema: ReturnType<typeof forwardRequestSchema>;
 
   constructor(
@@ -49,6 +52,7 @@ export class OnnxHostedModel implements HostedModel {
     this.config = weights.config;
     this.sessions = options.sessionCache ?? sharedSessionCache();
     this.maxBatchTokens = options.maxBatchTokens ?? 16384;
+    this.maxOutputBytes = options.maxOutputBytes ?? 2 ** 30;
     this.schema = forwardRequestSchema(this.config);
   }
 
@@ -68,7 +72,9 @@ export class OnnxHostedModel implements HostedModel {
     const collected = new Map<string, Float32Array[]>(outputs.map((o) => [o.name, []]));
 
     await this.sessions.with(graph.key, graph.path, graph.bytes, async (session) => {
-      for (const chunk of chunkBatch(prepared.inputIds, this.maxBatchTokens)) {
+      const bytesPerPosition = 4 * outputs.reduce((sum, o) => sum + o.width, 0);
+      const tokensPerRun = Math.min(this.maxBatchTokens, Math.floor(this.maxOutputBytes / bytesPerPosition));
+      for (const chunk of chunkBatch(prepared.inputIds, tokensPerRun)) {
         const feeds = this.feeds(chunk, prepared, ns.steeringBlocks, ns.ablationBlocks.length > 0);
         const result = await session.run(feeds);
         const S = Math.max(...chunk.map((s) => s.length));

@@ -41,6 +41,12 @@ describe("padding", () => {
       taps,
       logits: true,
     });
+    // output-size limit smaller than one sequence: every sequence runs alone
+    const tiny = await createHostedModel(weights, null, { cacheDir: cache.dir, sessionCache: sessions, maxOutputBytes: 1 }).forward({
+      inputIds: prompts,
+      taps: [],
+      logits: true,
+    });
     for (const [b, ids] of prompts.entries()) {
       const single = await model.forward({ inputIds: [ids], taps, logits: true });
       for (const hook of taps) {
@@ -50,6 +56,7 @@ describe("padding", () => {
         expect(maxAbsDiff(chunked.taps.get(hook)![b]!, one), `${hook} seq ${b} (chunked)`).toBeLessThan(1e-5);
       }
       expect(maxAbsDiff(batched.logits![b]!, single.logits![0]!)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(tiny.logits![b]!, single.logits![0]!)).toBeLessThan(1e-5);
     }
   });
 
