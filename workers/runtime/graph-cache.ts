@@ -5,7 +5,7 @@
  * before the model file that refers to it.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { COMPILER_VERSION, compileGraph, normalizeSpec, serializeModel, weightBytes, type CompiledGraph, type GraphSpec } from "./onnx";
@@ -66,6 +66,7 @@ export async function getOrCompileGraph(weights: ModelWeights, spec: GraphSpec, 
       return { key, path: file, bytes: graphFileBytes(file), compiled: false };
     }
     mkdirSync(dir, { recursive: true });
+    removeStaleTemporaries(dir);
     writeGraph(compileGraph(weights, spec), file, options.externalDataThreshold ?? DEFAULT_EXTERNAL_DATA_THRESHOLD);
     graphCacheStats.compiles++;
     return { key, path: file, bytes: graphFileBytes(file), compiled: true };
@@ -75,6 +76,20 @@ export async function getOrCompileGraph(weights: ModelWeights, spec: GraphSpec, 
     return await job;
   } finally {
     inflight.delete(file);
+  }
+}
+
+/** Temporary files left by a crashed writer (older than an hour; a live writer is never that slow). */
+function removeStaleTemporaries(dir: string, maxAgeMs = 60 * 60 * 1000): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (!name.includes(".tmp-")) continue;
+    const file = path.join(dir, name);
+    try {
+      if (now - statSync(file).mtimeMs > maxAgeMs) rmSync(file, { force: true });
+    } catch {
+      // another process removed or renamed it meanwhile
+    }
   }
 }
 
