@@ -150,8 +150,8 @@ describe("planted truth", () => {
       const mp = new Float64Array(d);
       const mn = new Float64Array(d);
       for (let p = 0; p < 40; p++) for (let k = 0; k < d; k++) {
-        mp[k] += X[2 * p * d + k]! / 40;
-        mn[k] += X[(2 * p + 1) * d + k]! / 40;
+        mp[k] = mp[k]! + X[2 * p * d + k]! / 40;
+        mn[k] = mn[k]! + X[(2 * p + 1) * d + k]! / 40;
       }
       const u = mp.map((v, k) => v - mn[k]!);
       const nu = Math.hypot(...u);
@@ -184,7 +184,7 @@ describe("planted truth", () => {
     for (const row of abl) {
       const X = data.layers[row.layer]!;
       const u = new Float64Array(d);
-      for (let p = 0; p < 40; p++) for (let k = 0; k < d; k++) u[k] += X[2 * p * d + k]! - X[(2 * p + 1) * d + k]!;
+      for (let p = 0; p < 40; p++) for (let k = 0; k < d; k++) u[k] = u[k]! + X[2 * p * d + k]! - X[(2 * p + 1) * d + k]!;
       const nu = Math.hypot(...u);
       expect(row.baseline).toBeCloseTo(gapWith(null), 3);
       expect(row.ablated).toBeCloseTo(gapWith(u.map((v) => v / nu)), 3);

@@ -24,6 +24,8 @@ export interface LayerBasis {
 export class LayerView {
   private _basis: LayerBasis | null = null;
   private _rms: number | null = null;
+  /** Seconds spent in the Gram kernel and the Cholesky factorisation when the basis was built (benchmarks). */
+  basisTimings: { gram: number; cholesky: number } | null = null;
 
   constructor(
     readonly hook: string,
@@ -59,7 +61,11 @@ export class LayerView {
       const Z = Float64Array.from(X);
       this._basis = { Z, r: d, toModelSpace: (wz) => Float64Array.from(wz) };
     } else {
-      const chol = pivotedCholesky(gram(X, n, d), n);
+      const t0 = performance.now();
+      const K = gram(X, n, d);
+      const t1 = performance.now();
+      const chol = pivotedCholesky(K, n);
+      this.basisTimings = { gram: (t1 - t0) / 1000, cholesky: (performance.now() - t1) / 1000 };
       this._basis = { Z: chol.G, r: chol.rank, toModelSpace: (wz) => choleskyToModel(chol, X, d, wz) };
     }
     return this._basis;
