@@ -1,4 +1,4 @@
-/** Prints the per-layer table of the end-to-end run on the fixture model: npx tsx test/probes/print-real-table.ts */
+/** Prints the per-layer table of the end-to-end run on the fixture model: npx tsx test/probes/print-real-table.ts [last|mean] */
 import { runProbe } from "../../workers/probes/run-probe";
 import { fixtureSource, realSpec } from "./real-spec";
 
@@ -6,7 +6,8 @@ type Row = Record<string, unknown> & { layer: number };
 const f = (x: unknown, digits = 3) => (typeof x === "number" ? x.toFixed(digits) : String(x));
 
 const t0 = performance.now();
-const run = await runProbe(realSpec(), { source: await fixtureSource() });
+const position = process.argv[2] === "mean" ? ({ kind: "mean" } as const) : ({ kind: "last" } as const);
+const run = await runProbe(realSpec(position), { source: await fixtureSource() });
 const seconds = (performance.now() - t0) / 1000;
 const by = (name: string, index = 0) => run.metrics.methods.filter((m) => m.method === name)[index]!.perLayer as Row[];
 const dm = by("diffmean");
@@ -17,7 +18,7 @@ const cd = by("crossDomain");
 const st = by("steering");
 const ab = by("ablation");
 const an = by("anchors");
-console.log(`run: ${seconds.toFixed(1)} s; ${run.metrics.data.examples} prompts`);
+console.log(`run: ${seconds.toFixed(1)} s; ${run.metrics.data.examples} prompts; read-out ${position.kind}`);
 console.log("| layer | diffmean acc | AUROC | Cohen's d | logistic acc | control acc | selectivity | PCA k80/k90/k95 | PR | INLP | cos(pair, mean) mean ± sd | x-domain cos | x-domain acc | steer slope (Δ log-odds per α) | ablation drop (rel.) |");
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (let i = 0; i < dm.length; i++) {

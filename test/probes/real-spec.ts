@@ -17,13 +17,13 @@ export function sentimentPairs() {
   return parsed.spec.pairs;
 }
 
-export function realSpec(): ProbeSpec {
+export function realSpec(position: { kind: "last" } | { kind: "mean" } = { kind: "last" }): ProbeSpec {
   const completions = { target: " happy", opposite: " sad" };
   const spec = parseProbeSpec({
     version: 1,
     name: "Sentiment in stories260K",
     data: { kind: "pairs", pairs: sentimentPairs() },
-    readout: { position: { kind: "last" }, hooks: ["blocks.{L}.hook_resid_post"], layers: "all" },
+    readout: { position, hooks: ["blocks.{L}.hook_resid_post"], layers: "all" },
     methods: [
       { method: "diffmean" },
       { method: "logistic", l2: 0.01 },
