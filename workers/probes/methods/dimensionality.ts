@@ -29,6 +29,8 @@ export interface DimensionalityMetrics {
   /** Fraction of variance of the leading components (up to 5). */
   explained: number[];
   inlpCount: number | null;
+  /** False when INLP stopped at maxDirections with the probe still above chance (the count is then a lower bound). */
+  inlpReachedChance: boolean | null;
   /** Held-out accuracy before each removal (index 0 = no direction removed), ending with the first at chance. */
   inlpAccuracies: number[] | null;
   inlpChance: number | null;
@@ -101,7 +103,7 @@ export function dimensionalityLayer(ctx: LayerContext, params: DimensionalityPar
       components.push(unitF32(basis.toModelSpace(wz)));
     });
   }
-  let inlp: { count: number; accuracies: number[]; chance: number; threshold: number; directions: Float32Array[] } | null = null;
+  let inlp: ReturnType<typeof runInlp> | null = null;
   if (params.inlp.enabled) inlp = runInlp(ctx, params.inlp);
   return {
     metrics: {
@@ -112,6 +114,7 @@ export function dimensionalityLayer(ctx: LayerContext, params: DimensionalityPar
       participationRatio,
       explained,
       inlpCount: inlp?.count ?? null,
+      inlpReachedChance: inlp?.reachedChance ?? null,
       inlpAccuracies: inlp?.accuracies ?? null,
       inlpChance: inlp?.chance ?? null,
       inlpThreshold: inlp?.threshold ?? null,
@@ -121,7 +124,7 @@ export function dimensionalityLayer(ctx: LayerContext, params: DimensionalityPar
 }
 
 /** INLP on the first fold (train → held-out test). */
-export function runInlp(ctx: LayerContext, p: DimensionalityParams["inlp"]): { count: number; accuracies: number[]; chance: number; threshold: number; directions: Float32Array[] } {
+export function runInlp(ctx: LayerContext, p: DimensionalityParams["inlp"]): { count: number; reachedChance: boolean; accuracies: number[]; chance: number; threshold: number; directions: Float32Array[] } {
   const basis = ctx.view.basis();
   const { r } = basis;
   const Z = Float64Array.from(basis.Z);
@@ -134,11 +137,16 @@ export function runInlp(ctx: LayerContext, p: DimensionalityParams["inlp"]): { c
   const accuracies: number[] = [];
   const directions: Float32Array[] = [];
   let count = 0;
+  let reachedChance = false;
   for (let t = 0; t <= p.maxDirections; t++) {
     const fit = fitLogistic(Z, r, fold.train, ctx.data.y, { lambda: p.l2, scale });
     const acc = accuracy(logisticScores(Z, r, fold.test, fit, scale), yt);
     accuracies.push(acc);
-    if (acc <= threshold || t === p.maxDirections) break;
+    if (acc <= threshold) {
+      reachedChance = true;
+      break;
+    }
+    if (t === p.maxDirections) break;
     const w = fit.w;
     const nw = Math.sqrt(dot(w, w));
     if (nw === 0) break;
@@ -152,7 +160,7 @@ export function runInlp(ctx: LayerContext, p: DimensionalityParams["inlp"]): { c
     directions.push(unitF32(basis.toModelSpace(w)));
     count++;
   }
-  return { count, accuracies, chance, threshold, directions };
+  return { count, reachedChance, accuracies, chance, threshold, directions };
 }
 
 export function dimensionality(layers: Iterable<LayerContext>, params: DimensionalityParams): MethodOutput<DimensionalityMetrics, Array<{ hook: string; layer: number } & DimensionalityArtifact>> {
