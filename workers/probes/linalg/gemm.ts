@@ -7,6 +7,8 @@
 import type { FloatArray } from "./vector";
 
 const KC = 256;
+/** Row groups (of 4) per column block: 16 × 4 rows × KC × 8 bytes = 128 KiB. */
+const JB = 16;
 
 /** K = X X^T for X [n, d] row-major; returns a full symmetric Float64Array [n, n]. */
 export function gram(X: FloatArray, n: number, d: number): Float64Array {
@@ -22,17 +24,21 @@ export function gram(X: FloatArray, n: number, d: number): Float64Array {
       const xo = i * d + k0;
       for (let k = 0; k < kc; k++) panel[base + 4 * k] = X[xo + k]!;
     }
-    for (let gi = 0; gi < groups; gi++) {
-      const ao = gi * 4 * KC;
-      for (let gj = gi; gj < groups; gj++) {
-        microKernel(panel, ao, gj * 4 * KC, kc, tile);
-        for (let r = 0; r < 4; r++) {
-          const i = gi * 4 + r;
-          if (i >= n) break;
-          for (let s = 0; s < 4; s++) {
-            const j = gj * 4 + s;
-            if (j >= n) break;
-            K[i * n + j] = K[i * n + j]! + tile[r * 4 + s]!;
+    // Column blocks of JB groups stay in L2 while every row group up to them streams past.
+    for (let jb = 0; jb < groups; jb += JB) {
+      const jEnd = Math.min(groups, jb + JB);
+      for (let gi = 0; gi < jEnd; gi++) {
+        const ao = gi * 4 * KC;
+        for (let gj = Math.max(gi, jb); gj < jEnd; gj++) {
+          microKernel(panel, ao, gj * 4 * KC, kc, tile);
+          for (let r = 0; r < 4; r++) {
+            const i = gi * 4 + r;
+            if (i >= n) break;
+            for (let s = 0; s < 4; s++) {
+              const j = gj * 4 + s;
+              if (j >= n) break;
+              K[i * n + j] = K[i * n + j]! + tile[r * 4 + s]!;
+            }
           }
         }
       }
