@@ -168,6 +168,24 @@ describe("runProbe on synthetic activations", () => {
     await expect(runProbe(wrong.spec, { source: makeSource() })).rejects.toThrow("methods[0].vector: has 3 entries; the model's residual stream has 12 — give a vector of length 12");
   });
 
+  it("labelled data with three classes: the contrast picks positive vs the rest; the neuron map keeps every class", async () => {
+    const labels = texts.map((_, i) => (i % 2 === 0 ? "joy" : i % 4 === 1 ? "anger" : "fear"));
+    const r = parseProbeSpec({
+      version: 1,
+      data: { kind: "labelled", contrast: { positive: "joy", negative: "rest" }, examples: texts.map((t, i) => ({ text: t, label: labels[i] })) },
+      methods: [{ method: "diffmean" }, { method: "neuronMap", layer: 0, clusters: 2 }],
+      split: { kind: "fraction", trainFraction: 0.7 },
+    });
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    const run = await runProbe(r.spec, { source: makeSource() });
+    expect(run.metrics.data).toMatchObject({ kind: "labelled", examples: 60, positives: 30, negatives: 30, positiveClass: "joy", negativeClass: "rest", classes: ["anger", "fear", "joy"] });
+    const dm = run.metrics.methods[0]!.perLayer as Array<{ accuracy: number }>;
+    for (const row of dm) expect(row.accuracy).toBeGreaterThan(0.9);
+    const neurons = (run.artifacts[1]!.artifacts as { neurons: Array<{ classMeans: Record<string, number>; cohensD: number | null }> }).neurons;
+    expect(Object.keys(neurons[0]!.classMeans)).toEqual(["anger", "fear", "joy"]);
+    expect(neurons.every((nn) => nn.cohensD !== null)).toBe(true);
+  });
+
   it("resolves data set references through the resolver and validates them", async () => {
     const ref = parseProbeSpec({ version: 1, data: { kind: "dataset", datasetId: "ds-1" }, methods: [{ method: "diffmean" }], split: { kind: "kfold", k: 2 } });
     if (!ref.ok) throw new Error(ref.errors.join());

@@ -291,7 +291,8 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
       width = readout.length / data.texts.length;
     }
     assertFinite(readout, width, hook, data.paths, data.texts);
-    const yAll = data.kind === "pairs" || data.classNames.length === 2 ? Uint8Array.from(data.classes, (c) => (c === data.positiveClass ? 1 : 0)) : null;
+    // Contrast labels for every example: 1 positive, 0 negative, 255 outside the contrast (ignored by Cohen's d).
+    const yAll = Uint8Array.from(data.classes, (c) => (c === data.positiveClass ? 1 : data.negativeClass === "rest" || c === data.negativeClass ? 0 : 255));
     const out = neuronMap({ hook, layer: m.layer, texts: data.texts, classes: data.classes, y: yAll, readout, width, tokens }, m, spec.seed);
     perLayerResults.set(i, out.perLayer);
     artifacts.set(i, out.artifacts);

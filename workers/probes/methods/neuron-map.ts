@@ -20,7 +20,7 @@ export interface NeuronMapInput {
   texts: string[];
   /** Class name of each example. */
   classes: string[];
-  /** Binary contrast labels (1/0), or null when the data have no contrast. */
+  /** Contrast labels (1 positive, 0 negative, 255 outside the contrast), or null when there is none. */
   y: Uint8Array | null;
   /** [n, width] at the read-out position. */
   readout: Float32Array;

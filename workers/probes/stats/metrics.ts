@@ -31,11 +31,11 @@ export function accuracy(scores: ArrayLike<number>, labels: ArrayLike<number>, t
   return ok / scores.length;
 }
 
-/** Cohen's d of scores between label 1 and label 0, with the pooled (n−1) standard deviation. */
+/** Cohen's d of scores between label 1 and label 0 (other labels ignored), with the pooled (n−1) standard deviation. */
 export function cohensD(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   let n1 = 0, n0 = 0, s1 = 0, s0 = 0;
   for (let i = 0; i < scores.length; i++) {
-    if (labels[i] === 1) { n1++; s1 += scores[i]!; } else { n0++; s0 += scores[i]!; }
+    if (labels[i] === 1) { n1++; s1 += scores[i]!; } else if (labels[i] === 0) { n0++; s0 += scores[i]!; }
   }
   if (n1 < 2 || n0 < 2) return 0;
   const m1 = s1 / n1;
@@ -43,7 +43,7 @@ export function cohensD(scores: ArrayLike<number>, labels: ArrayLike<number>): n
   let v1 = 0, v0 = 0;
   for (let i = 0; i < scores.length; i++) {
     if (labels[i] === 1) v1 += (scores[i]! - m1) ** 2;
-    else v0 += (scores[i]! - m0) ** 2;
+    else if (labels[i] === 0) v0 += (scores[i]! - m0) ** 2;
   }
   const pooled = Math.sqrt((v1 + v0) / (n1 + n0 - 2));
   if (pooled === 0) return m1 === m0 ? 0 : Math.sign(m1 - m0) * 1e6;
