@@ -1,0 +1,213 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { api } from "~/server/trpc/server-caller";
+import { Markdown } from "../../_components/markdown";
+import { RevisionDiff } from "../../_components/revision-diff";
+import { FACETS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, RELATION_LABELS } from "../../_lib/facets";
+import { formatAuthors, formatDateTime, plural } from "../../_lib/format";
+import { loadTechnique } from "./load";
+import { ProposeEditForm } from "./propose-edit-form";
+
+interface Props {
+  params: Promise<{ slug: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug } = await params;
+  const { technique } = await loadTechnique(slug);
+  return { title: technique.name, description: technique.summary };
+}
+
+export default async function TechniquePage({ params }: Props) {
+  const { slug } = await params;
+  const data = await loadTechnique(slug);
+  const { technique, parents, children, related, papers, history } = data;
+  const caller = await api();
+  const me = await caller.users.me();
+  const options = me ? await caller.taxonomy.options() : [];
+  const pendingCount = history.filter((h) => h.status === "pending").length;
+
+  return (
+    <article className="page">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link href="/">Map</Link>
+        {parents.length > 0 && (
+          <>
+            {" / "}
+            {parents.map((p, i) => (
+              <span key={p.slug}>
+                {i > 0 && " · "}
+                <Link href={`/techniques/${p.slug}`}>{p.name}</Link>
+              </span>
+            ))}
+          </>
+        )}
+      </nav>
+      <header className="technique-head">
+        <h1 data-testid="technique-name">{technique.name}</h1>
+        {technique.aliases.length > 0 && <p className="aliases">Also known as: {technique.aliases.join(", ")}</p>}
+        <ul className="chips" aria-label="Facets">
+          {FACETS.map((f) => (
+            <li key={f.key} className="chip">
+              <span className="muted">{f.label}:</span> {facetLabel(technique[f.key])}
+            </li>
+          ))}
+        </ul>
+        <p className="summary-line" data-testid="technique-summary">
+          {technique.summary}
+        </p>
+      </header>
+
+      <div className="layout-2col">
+        <div>
+          <section aria-labelledby="description">
+            <h2 id="description">Description</h2>
+            {technique.description.trim() ? <Markdown>{technique.description}</Markdown> : <p className="empty">No description yet. Propose one below.</p>}
+          </section>
+
+          <section aria-labelledby="papers">
+            <h2 id="papers">Papers ({papers.length})</h2>
+            {papers.length === 0 && (
+              <p className="empty">
+                No paper is linked to this technique yet. <Link href="/papers/new">Add a paper</Link>.
+              </p>
+            )}
+            {PAPER_RELATIONS.map((relation) => {
+              const group = papers.filter((p) => p.relation === relation);
+              if (group.length === 0) return null;
+              return (
+                <section key={relation} aria-labelledby={`papers-${relation}`}>
+                  <h3 id={`papers-${relation}`}>
+                    {PAPER_RELATION_LABELS[relation]} <span className="muted">({group.length})</span>
+                  </h3>
+                  <ul className="paper-list">
+                    {group.map((p) => (
+                      <li key={`${p.id}-${relation}`} className="paper-item">
+                        <Link href={`/papers/${p.id}`} className="paper-item__title">
+                          {p.title}
+                        </Link>
+                        <p className="paper-item__meta">
+                          {formatAuthors(p.authors)}
+                          {p.year !== null && ` · ${p.year}`}
+                          {p.venue && ` · ${p.venue}`}
+                        </p>
+                        {p.note && <p className="paper-item__note">{p.note}</p>}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              );
+            })}
+          </section>
+
+          <section aria-labelledby="history">
+            <h2 id="history">Revision history</h2>
+            {pendingCount > 0 && <p className="notice notice--info">{plural(pendingCount, "edit")} waiting for review.</p>}
+            {history.length === 0 ? (
+              <p className="empty">No edits yet.</p>
+            ) : (
+              <ol className="history" data-testid="revision-history">
+                {history.map((rev) => (
+                  <li key={rev.id} className={`history__item history__item--${rev.status}`} data-testid="revision">
+                    <div className="history__meta">
+                      <span className={`badge badge--${rev.status}`}>{rev.status}</span>
+                      <span>
+                        by <strong>{rev.authorName}</strong>, {formatDateTime(rev.createdAt)}
+                      </span>
+                    </div>
+                    <p className="history__message">{rev.message}</p>
+                    <RevisionDiff changes={rev.changes} before={rev.before} />
+                    {rev.status !== "pending" && (
+                      <p className="review-comment">
+                        {rev.status === "accepted" ? "Accepted" : "Rejected"}
+                        {rev.reviewerName && ` by ${rev.reviewerName}`}
+                        {rev.reviewedAt && `, ${formatDateTime(rev.reviewedAt)}`}
+                        {rev.reviewComment ? `: “${rev.reviewComment}”` : "."}
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+
+          <section aria-labelledby="propose">
+            <h2 id="propose">Propose an edit</h2>
+            {me ? (
+              <ProposeEditForm
+                slug={technique.slug}
+                current={{
+                  name: technique.name,
+                  summary: technique.summary,
+                  description: technique.description,
+                  aliases: technique.aliases,
+                  approach: technique.approach,
+                  direction: technique.direction,
+                  unit: technique.unit,
+                  parents: parents.map((p) => p.slug),
+                }}
+                options={options.filter((o) => o.slug !== technique.slug)}
+              />
+            ) : (
+              <p className="notice notice--info">
+                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/techniques/${technique.slug}#propose`)}`}>Sign in to propose an edit</Link>. Edits are
+                reviewed by a moderator before they appear.
+              </p>
+            )}
+          </section>
+        </div>
+
+        <aside className="sidebar" aria-label="Relations">
+          <div className="card">
+            <h2>Kind of</h2>
+            {parents.length === 0 ? (
+              <p className="muted">A top-level technique.</p>
+            ) : (
+              <ul className="plain-list">
+                {parents.map((p) => (
+                  <li key={p.slug}>
+                    <Link href={`/techniques/${p.slug}`}>{p.name}</Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div className="card">
+            <h2>Kinds of {technique.name}</h2>
+            {children.length === 0 ? (
+              <p className="muted">None.</p>
+            ) : (
+              <ul className="plain-list">
+                {children.map((c) => (
+                  <li key={c.slug}>
+                    <Link href={`/techniques/${c.slug}`}>{c.name}</Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div className="card">
+            <h2>Related</h2>
+            {related.length === 0 ? (
+              <p className="muted">No other relations.</p>
+            ) : (
+              <ul className="plain-list">
+                {related.map((r) => (
+                  <li key={`${r.direction}-${r.kind}-${r.slug}`}>
+                    <span className="muted">{RELATION_LABELS[r.kind][r.direction]}</span> <Link href={`/techniques/${r.slug}`}>{r.name}</Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div className="card">
+            <h2>On the map</h2>
+            <p>
+              <Link href="/">Back to the map</Link>
+            </p>
+          </div>
+        </aside>
+      </div>
+    </article>
+  );
+}
