@@ -1,0 +1,120 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { api } from "~/server/trpc/server-caller";
+import { PAPER_RELATION_LABELS } from "../../_lib/facets";
+import { hasTrpcCode } from "../../_lib/server-errors";
+import { bibtexFor } from "./bibtex-for";
+import { CopyBibtexButton } from "./copy-bibtex";
+
+interface Props {
+  params: Promise<{ id: string }>;
+}
+
+const loadPaper = cache(async (rawId: string) => {
+  const id = /^\d{1,9}$/.test(rawId) ? Number(rawId) : Number.NaN;
+  if (!Number.isInteger(id) || id < 1) notFound();
+  const caller = await api();
+  try {
+    return await caller.papers.byId({ id });
+  } catch (error) {
+    if (hasTrpcCode(error, "NOT_FOUND")) notFound();
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { id } = await params;
+  const { paper } = await loadPaper(id);
+  return { title: paper.title, description: paper.abstract.slice(0, 200) || undefined };
+}
+
+export default async function PaperPage({ params }: Props) {
+  const { id } = await params;
+  const { paper, links } = await loadPaper(id);
+  const bibtex = paper.bibtex?.trim() || bibtexFor(paper);
+
+  return (
+    <article className="page">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link href="/papers">Papers</Link>
+      </nav>
+      <h1 data-testid="paper-title">{paper.title}</h1>
+      <dl className="meta-list">
+        <dt>Authors</dt>
+        <dd>
+          <ol className="authors" aria-label="Authors in order">
+            {paper.authors.map((a, i) => (
+              <li key={`${i}-${a}`}>{a}</li>
+            ))}
+          </ol>
+        </dd>
+        <dt>Year</dt>
+        <dd>{paper.year ?? <span className="muted">unknown</span>}</dd>
+        <dt>Venue</dt>
+        <dd>{paper.venue ?? <span className="muted">preprint or unknown</span>}</dd>
+        {paper.arxivId && (
+          <>
+            <dt>arXiv</dt>
+            <dd>
+              <a href={`https://arxiv.org/abs/${paper.arxivId}`} rel="noopener noreferrer">
+                arXiv:{paper.arxivId}
+              </a>
+            </dd>
+          </>
+        )}
+        {paper.doi && (
+          <>
+            <dt>DOI</dt>
+            <dd>
+              <a href={`https://doi.org/${paper.doi}`} rel="noopener noreferrer">
+                {paper.doi}
+              </a>
+            </dd>
+          </>
+        )}
+        {paper.url && (
+          <>
+            <dt>URL</dt>
+            <dd>
+              <a href={paper.url} rel="noopener noreferrer">
+                {paper.url}
+              </a>
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <section aria-labelledby="abstract">
+        <h2 id="abstract">Abstract</h2>
+        {paper.abstract.trim() ? <p className="prose">{paper.abstract}</p> : <p className="empty">No abstract recorded.</p>}
+      </section>
+
+      <section aria-labelledby="techniques">
+        <h2 id="techniques">Techniques ({links.length})</h2>
+        {links.length === 0 ? (
+          <p className="empty">This paper is not linked to any technique yet.</p>
+        ) : (
+          <ul className="paper-list">
+            {links.map((l) => (
+              <li key={`${l.slug}-${l.relation}`} className="paper-item">
+                <span className="badge">{PAPER_RELATION_LABELS[l.relation]}</span> <Link href={`/techniques/${l.slug}`}>{l.name}</Link>
+                {l.note && <p className="paper-item__note">{l.note}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="bibtex">
+        <h2 id="bibtex">BibTeX</h2>
+        <CopyBibtexButton bibtex={bibtex} />
+        {!paper.bibtex && <p className="hint">Generated from the fields above.</p>}
+        <pre className="bibtex" data-testid="bibtex">
+          {bibtex}
+        </pre>
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { api } from "~/server/trpc/server-caller";
+import { RevisionDiff } from "../_components/revision-diff";
+import { formatDateTime, plural } from "../_lib/format";
+import { ReviewActions } from "./review-actions";
+
+export const metadata: Metadata = { title: "Review edits" };
+
+export default async function ReviewPage() {
+  const caller = await api();
+  const me = await caller.users.me();
+  if (!me) {
+    return (
+      <div className="page page--narrow">
+        <h1>Review edits</h1>
+        <p className="notice notice--info">
+          Only moderators can review edits. <Link href="/signin?callbackUrl=%2Freview">Sign in</Link> if you are one.
+        </p>
+      </div>
+    );
+  }
+  if (me.role !== "moderator" && me.role !== "admin") {
+    return (
+      <div className="page page--narrow">
+        <h1>Review edits</h1>
+        <p className="notice" data-testid="review-forbidden">
+          Only moderators can review edits. Your proposals appear in each technique’s revision history while they wait.
+        </p>
+      </div>
+    );
+  }
+  const pending = await caller.revisions.pending();
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Review edits</h1>
+          <p className="lede">
+            {pending.length === 0 ? "Nothing to review." : `${plural(pending.length, "edit")} waiting, oldest first.`} Accepting applies the change at once; rejecting keeps it in
+            the history with your comment.
+          </p>
+        </div>
+      </div>
+      {pending.length === 0 ? (
+        <p className="empty" data-testid="review-empty">
+          No edits are waiting for review.
+        </p>
+      ) : (
+        <ol className="history" data-testid="review-queue">
+          {pending.map((rev) => (
+            <li key={rev.id} className="history__item history__item--pending card" data-testid="review-item">
+              <h2 style={{ marginTop: 0, fontSize: "1.1rem" }}>
+                <Link href={`/techniques/${rev.slug}`}>{rev.techniqueName}</Link> <span className="muted">· edit #{rev.id}</span>
+              </h2>
+              <div className="history__meta">
+                <span>
+                  by <strong>{rev.authorName}</strong>, {formatDateTime(rev.createdAt)}
+                </span>
+              </div>
+              <p className="history__message">
+                <span className="muted">Message:</span> {rev.message}
+              </p>
+              <RevisionDiff changes={rev.changes} before={rev.before} />
+              <ReviewActions revisionId={rev.id} slug={rev.slug} ownEdit={rev.authorId === me.id} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import Link from "next/link";
+import { signIn } from "next-auth/react";
+import { useId, useState, type FormEvent } from "react";
+import { FormError } from "../_components/form-bits";
+import { OAuthButtons } from "./oauth-buttons";
+
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError: string | null }) {
+  const id = useId();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(initialError);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const res = await signIn("credentials", { email, password, redirect: false, callbackUrl });
+      if (!res || res.error) {
+        setError(!res || res.error === "CredentialsSignin" ? "Wrong email or password." : (res.error ?? "Signing in failed."));
+        setBusy(false);
+        return;
+      }
+      // A full load so the server-rendered header and pages see the new session.
+      window.location.assign(callbackUrl);
+    } catch {
+      setError("Could not reach the server. Try again.");
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <form className="form card" onSubmit={(e) => void onSubmit(e)} data-testid="signin-form">
+        <FormError message={error} />
+        <div className="field">
+          <label htmlFor={`${id}-email`}>Email</label>
+          <input id={`${id}-email`} className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-password`}>Password</label>
+          <input
+            id={`${id}-password`}
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </div>
+      </form>
+      <OAuthButtons callbackUrl={callbackUrl} />
+      <p style={{ marginTop: "1.25rem" }}>
+        New here? <Link href={`/signup${callbackUrl !== "/" ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : ""}`}>Create an account</Link>.
+      </p>
+    </>
+  );
+}
