@@ -390,7 +390,6 @@ export function TaxonomyMap({ graph }: Props) {
               setQuery(e.target.value);
               setResultsOpen(true);
             }}
-            onFocus={() => setResultsOpen(true)}
             onBlur={() => window.setTimeout(() => setResultsOpen(false), 150)}
             onKeyDown={onSearchKey}
           />

@@ -2,7 +2,6 @@
 
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { FormError } from "../_components/form-bits";
 import { errorInfo } from "../_lib/errors";
@@ -11,10 +10,10 @@ import { useTRPC } from "../_trpc/client";
 /** Accept / Reject with an optional comment for one pending revision. */
 export function ReviewActions({ revisionId, slug, ownEdit }: { revisionId: number; slug: string; ownEdit: boolean }) {
   const trpc = useTRPC();
-  const router = useRouter();
   const id = useId();
   const [comment, setComment] = useState("");
-  const review = useMutation(trpc.revisions.review.mutationOptions({ onSuccess: () => router.refresh() }));
+  // The reviewed item stays on screen with its outcome (no refresh), so the moderator sees what happened.
+  const review = useMutation(trpc.revisions.review.mutationOptions());
   const err = review.error ? errorInfo(review.error) : null;
 
   if (review.data) {
