@@ -88,7 +88,7 @@ const STYLESHEET: StylesheetJson = [
   { selector: "edge[kind = 'kind_of']", style: { width: 2, "curve-style": "taxi", "taxi-direction": "rightward", "taxi-turn": 40, "taxi-radius": 8 } },
   {
     selector: "edge[kind != 'kind_of']",
-    style: { "line-style": "dashed", "line-dash-pattern": [6, 5], width: 1.4, opacity: 0.45, "arrow-scale": 0.8, "curve-style": "bezier" },
+    style: { "line-style": "dashed", "line-dash-pattern": [6, 5], width: 1.4, opacity: 0.4, "arrow-scale": 0.8, "curve-style": "bezier" },
   },
   { selector: "edge.hidden-relation", style: { display: "none" } },
   { selector: "edge.emphasis", style: { opacity: 1, width: 2.6, "z-index": 10 } },
@@ -231,7 +231,12 @@ export function TaxonomyMap({ graph }: Props) {
     if (!cy) return;
     const node = cy.getElementById(String(id));
     if (node.empty()) return;
-    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.1) }, { duration: 350 });
+    // Centre it in the part of the stage the side panel leaves visible.
+    const zoom = Math.max(cy.zoom(), 1.1);
+    const panelWidth = cy.width() > 700 ? 380 : 0;
+    const p = node.position();
+    const pan = { x: (cy.width() - panelWidth) / 2 - p.x * zoom, y: cy.height() / 2 - p.y * zoom };
+    cy.animate({ zoom, pan }, { duration: 350 });
   }, []);
 
   const openNode = useCallback(
@@ -254,7 +259,13 @@ export function TaxonomyMap({ graph }: Props) {
   const closePanel = useCallback(() => {
     setSelectedId(null);
     const back = returnFocusRef.current;
-    if (back) window.setTimeout(() => back.focus(), 0);
+    // Return focus to where it came from, unless the user has already moved it elsewhere.
+    if (back) {
+      window.setTimeout(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body) back.focus();
+      }, 0);
+    }
   }, []);
 
   // Escape closes the panel from anywhere on the page.
@@ -390,7 +401,11 @@ export function TaxonomyMap({ graph }: Props) {
               setQuery(e.target.value);
               setResultsOpen(true);
             }}
-            onBlur={() => window.setTimeout(() => setResultsOpen(false), 150)}
+            onBlur={() =>
+              window.setTimeout(() => {
+                if (document.activeElement !== searchRef.current) setResultsOpen(false);
+              }, 150)
+            }
             onKeyDown={onSearchKey}
           />
           <p id={hintId} className="hint">

@@ -94,6 +94,18 @@ describe("MechMap in a browser", () => {
 
     await page.keyboard.press("Escape");
     await panel.waitFor({ state: "detached" });
+    // Focus went back to where it came from.
+    await expect(search.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+
+    // The canvas itself is keyboard-usable: arrows move between techniques, Enter opens one.
+    const canvas = main().getByTestId("map-canvas");
+    await canvas.focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Enter");
+    await panel.waitFor();
+    expect(((await panel.getByRole("heading", { level: 2 }).textContent()) ?? "").length).toBeGreaterThan(0);
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
     expect(pageErrors).toEqual([]);
 
     // Clicking the result opens the same panel (mouse path).

