@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { papers } from "../../db/seed/data/papers";
 import { techniques } from "../../db/seed/data/techniques";
 import { DEMO_USERS } from "../../db/seed/demo-users";
 
@@ -12,6 +13,7 @@ const ARTIFACTS = path.resolve(import.meta.dirname, "..", "artifacts");
 const moderator = DEMO_USERS.find((u) => u.role === "moderator");
 const caa = techniques.find((t) => t.slug === "contrastive-activation-addition");
 const edited = techniques.find((t) => t.slug === "logit-lens");
+const seededPaper = papers.find((p) => p.arxivId !== null);
 
 const run = randomBytes(4).toString("hex");
 const newUser = { name: `E2E Tester ${run}`, email: `e2e-${run}@example.test`, password: `e2e-password-${run}` };
@@ -31,7 +33,7 @@ const url = (p: string) => new URL(p, baseUrl).toString();
 const main = () => page.locator("#main");
 
 beforeAll(async () => {
-  if (!moderator || !caa || !edited) throw new Error("seed data lacks the demo moderator, contrastive-activation-addition or logit-lens");
+  if (!moderator || !caa || !edited || !seededPaper) throw new Error("seed data lacks the demo moderator, contrastive-activation-addition, logit-lens or a paper with an arXiv id");
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -159,6 +161,14 @@ describe("MechMap in a browser", () => {
   it("a member proposes an edit of a summary; it is listed as pending", async () => {
     await page.goto(url(`/techniques/${edited?.slug}`));
     const form = main().getByTestId("propose-edit-form");
+    // Invalid first: the server's field errors appear next to their fields.
+    await form.getByLabel("Summary", { exact: true }).fill("Too short");
+    await form.getByLabel(/Why this edit/).fill("ok");
+    await form.getByRole("button", { name: "Submit for review" }).click();
+    await form.getByText("Write a one-line summary of at least 10 characters.").waitFor();
+    await form.getByText(/at least 5 characters/).waitFor();
+    await expect(form.getByLabel("Summary", { exact: true }).getAttribute("aria-invalid")).resolves.toBe("true");
+
     await form.getByLabel("Summary", { exact: true }).fill(newSummary);
     await form.getByLabel(/Why this edit/).fill(editMessage);
     await form.getByRole("button", { name: "Submit for review" }).click();
@@ -172,6 +182,41 @@ describe("MechMap in a browser", () => {
     expect(text).toContain(edited?.summary ?? "");
     // Not applied before review.
     await expect(main().getByTestId("technique-summary").textContent()).resolves.toBe(edited?.summary);
+  });
+
+  it("a member adding a paper already on MechMap is sent to the existing one; BibTeX import reports new and duplicate entries", async () => {
+    await page.goto(url("/papers/new"));
+    const form = main().getByTestId("paper-identifiers-form");
+    await form.getByLabel("Title").fill(seededPaper?.title ?? "");
+    await form.getByLabel("Authors").fill((seededPaper?.authors ?? []).join("\n"));
+    await form.getByLabel("arXiv id").fill(`arXiv:${seededPaper?.arxivId}v2`);
+    await form.getByRole("button", { name: "Add paper" }).click();
+    const duplicate = form.getByTestId("duplicate-paper");
+    await duplicate.waitFor();
+    const existing = await duplicate.getByRole("link", { name: "Open the existing paper" }).getAttribute("href");
+    expect(existing).toMatch(/^\/papers\/\d+$/);
+
+    await main().getByRole("tab", { name: "Paste BibTeX" }).click();
+    const bib = main().getByTestId("paper-bibtex-form");
+    const newArxiv = `2401.${String(10000 + Number.parseInt(run.slice(0, 4), 16)).slice(-5)}`;
+    await bib.getByLabel("BibTeX").fill(
+      [
+        `@article{e2e${run}, title = {An e2e test paper ${run}}, author = {Tester, Ada and Lovelace, Bob}, year = {2024}, eprint = {${newArxiv}}, archivePrefix = {arXiv}}`,
+        `@misc{dup${run}, title = {${seededPaper?.title}}, author = {${seededPaper?.authors[0]}}, year = {${seededPaper?.year}}, eprint = {${seededPaper?.arxivId}}, archivePrefix = {arXiv}}`,
+      ].join("\n\n"),
+    );
+    await bib.getByRole("button", { name: "Import BibTeX" }).click();
+    const result = bib.getByTestId("bibtex-result");
+    await result.waitFor();
+    const text = (await result.textContent()) ?? "";
+    expect(text).toContain(`An e2e test paper ${run}`);
+    expect(text).toContain(`dup${run}`);
+    await expect(result.getByRole("link", { name: seededPaper?.title ?? "" }).getAttribute("href")).resolves.toBe(existing);
+    await result.getByRole("link", { name: `An e2e test paper ${run}` }).click();
+    await page.waitForURL(/\/papers\/\d+$/);
+    await expect(main().getByTestId("paper-title").textContent()).resolves.toBe(`An e2e test paper ${run}`);
+    const authors = await main().getByRole("list", { name: "Authors in order" }).getByRole("listitem").allTextContents();
+    expect(authors).toEqual(["Ada Tester", "Bob Lovelace"]);
   });
 
   it("signs out", async () => {
