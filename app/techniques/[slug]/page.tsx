@@ -102,7 +102,17 @@ export default async function TechniquePage({ params }: Props) {
 
           <section aria-labelledby="history">
             <h2 id="history">Revision history</h2>
-            {pendingCount > 0 && <p className="notice notice--info">{plural(pendingCount, "edit")} waiting for review.</p>}
+            {pendingCount > 0 && (
+              <p className="notice notice--info">
+                {plural(pendingCount, "edit")} waiting for review.
+                {me && (me.role === "moderator" || me.role === "admin") && (
+                  <>
+                    {" "}
+                    <Link href="/review">Review now</Link>
+                  </>
+                )}
+              </p>
+            )}
             {history.length === 0 ? (
               <p className="empty">No edits yet.</p>
             ) : (
