@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { connect } from "../db/client";
@@ -9,9 +8,9 @@ import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { PROJECT_ROOT } from "../db/local-database";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed/seed";
+import { buildIsStale, buildWebApp, freePort, startWebServer } from "../scripts/lib/web-app";
 import { insertGeneratedPapers } from "./generated-papers";
 
-const PORT = 3199;
 const CONNECTIONS = 50;
 const DURATION_S = 10;
 
@@ -36,26 +35,6 @@ function trpcGet(procedure: string, input?: unknown): string {
   return `/api/trpc/${procedure}${query}`;
 }
 
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`The server at ${url} did not answer within ${timeoutMs / 1000} s.`);
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
-  });
-}
-
 export async function runWebBench(): Promise<void> {
   const server = process.env.DATABASE_URL
     ? { url: withDatabase(process.env.DATABASE_URL, "postgres"), stop: async () => {} }
@@ -68,13 +47,12 @@ export async function runWebBench(): Promise<void> {
   await insertGeneratedPapers(db, 5_000);
   await close();
 
-  const env = { ...process.env, DATABASE_URL: url, NEXTAUTH_URL: `http://127.0.0.1:${PORT}`, NEXTAUTH_SECRET: "bench-secret-bench-secret-0123456789", NODE_ENV: "production" as const };
-  const next = path.join(PROJECT_ROOT, "node_modules", ".bin", "next");
-  if (!existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID")) || process.env.BENCH_BUILD === "1") await run(next, ["build"], env);
-  const web = spawn(next, ["start", "-p", String(PORT)], { cwd: PROJECT_ROOT, env, stdio: "ignore" });
-  const base = `http://127.0.0.1:${PORT}`;
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: url, NEXTAUTH_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: "bench-secret-bench-secret-0123456789", NEXT_TELEMETRY_DISABLED: "1" };
+  if (buildIsStale()) await buildWebApp(env);
+  const web = await startWebServer({ port, env, quiet: true });
+  const base = web.url;
   try {
-    await waitForServer(`${base}${trpcGet("taxonomy.graph")}`, 60_000);
     const targets = [
       { name: "trpc taxonomy.graph", path: trpcGet("taxonomy.graph") },
       { name: "trpc papers.list (page 1)", path: trpcGet("papers.list", { page: 1, pageSize: 20 }) },
@@ -103,7 +81,7 @@ export async function runWebBench(): Promise<void> {
     writeFileSync(path.join(PROJECT_ROOT, "bench", "results", "web.json"), JSON.stringify(report, null, 2));
     console.table(results.map(({ path: _p, ...r }) => r));
   } finally {
-    web.kill("SIGTERM");
+    await web.stop();
     await dropDatabase(url);
     await server.stop();
   }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { connect } from "../db/client";
 import { PROJECT_ROOT, resolveDatabaseUrl } from "../db/local-database";
@@ -14,6 +14,7 @@ import { seedDemo } from "../db/seed/seed";
 import { startBoss } from "../server/jobs/boss";
 import { enqueuePrepareModel } from "../server/jobs/enqueue";
 import { registerDemoModel } from "../workers/models/registry";
+import { buildIsStale, buildWebApp, startWebServer } from "./lib/web-app";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -30,26 +31,6 @@ function secret(): string {
   return readFileSync(file, "utf8").trim();
 }
 
-function newestSourceMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Rebuild only when sources changed since the last production build. */
-function buildIsStale(): boolean {
-  const buildId = path.join(PROJECT_ROOT, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "server", "db"].map((d) => newestSourceMtime(path.join(PROJECT_ROOT, d)));
-  const configs = ["next.config.js", "package.json", "tsconfig.json"].map((f) => statSync(path.join(PROJECT_ROOT, f)).mtimeMs);
-  return Math.max(...sources, ...configs) > built;
-}
-
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, name: string): ChildProcess {
   const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
   child.on("exit", (code, signal) => {
@@ -62,17 +43,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, name: stri
   return child;
 }
 
-function runToCompletion(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed with code ${code}`))));
-  });
-}
-
 let shuttingDown = false;
 let stopDatabase = async () => {};
+let stopWeb = async () => {};
 async function shutdown(code: number) {
   shuttingDown = true;
+  await stopWeb();
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
   await stopDatabase();
@@ -109,14 +85,21 @@ if (dev) {
 } else {
   if (buildIsStale()) {
     console.log("Building the web app (production)…");
-    await runToCompletion(next, ["build"], { ...env, NODE_ENV: "production" });
+    await buildWebApp(env);
   }
-  run(next, ["start", "-p", String(port)], { ...env, NODE_ENV: "production" }, "next start");
+  const web = await startWebServer({ port, host: "0.0.0.0", env });
+  web.process.on("exit", (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`next start exited (${signal ?? code}); stopping the platform.`);
+      void shutdown(code ?? 1);
+    }
+  });
+  stopWeb = web.stop;
 }
 if (existsSync(path.join(PROJECT_ROOT, "workers", "main.ts"))) {
   run(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["workers/main.ts"], env, "worker");
 }
 
-console.log(`\nMechMap is starting at ${url}`);
+console.log(`\nMechMap is running at ${url}`);
 for (const u of DEMO_USERS) console.log(`  demo ${u.role}: ${u.email} / ${u.password}`);
 console.log("Promote the first admin with: npm run user -- promote <email> admin\n");

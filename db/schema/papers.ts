@@ -33,7 +33,8 @@ export const papers = pgTable(
     uniqueIndex("papers_arxiv_id_uq").on(t.arxivId),
     uniqueIndex("papers_doi_uq").on(t.doi),
     index("papers_search_idx").using("gin", t.search),
-    index("papers_year_idx").on(t.year),
+    // Serves the default listing order (newest first, then title) without sorting the table.
+    index("papers_listing_idx").on(t.year.desc(), t.title, t.id),
   ],
 );
 

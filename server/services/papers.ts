@@ -1,15 +1,34 @@
 import { and, asc, count, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import type { Database } from "~/db/client";
 import { paperTechniques, papers, techniques } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { DomainError, notFound } from "../errors";
 import { parseBibtex } from "./bibtex";
+import { createReadCache } from "./read-cache";
+import { invalidateTaxonomy } from "./taxonomy-cache";
 import { paperListSchema, type NewPaper, type PaperListInput } from "./paper-input";
 import { toPrefixTsQuery } from "./search-query";
 import { techniqueIdsBySlug } from "./techniques";
 
-export async function listPapers(db: Database, rawInput: PaperListInput) {
+/**
+ * Browse pages (no search text) are the same for every visitor and are served from a short-lived
+ * cache; full-text searches always go to the database.
+ */
+const browseCache = createReadCache<Awaited<ReturnType<typeof queryPapers>>>({ ttlMs: 5_000, maxEntries: 200 });
+
+export function listPapers(db: Database, rawInput: PaperListInput) {
   const input = paperListSchema.parse(rawInput);
+  if (toPrefixTsQuery(input.query)) return queryPapers(db, input);
+  return browseCache.get(db, JSON.stringify(input), () => queryPapers(db, input));
+}
+
+function invalidatePaperCaches(db: Database) {
+  browseCache.invalidate(db);
+  invalidateTaxonomy(db); // paper counts on the map
+}
+
+async function queryPapers(db: Database, input: z.output<typeof paperListSchema>) {
   const tsQuery = toPrefixTsQuery(input.query);
   const q = tsQuery ? sql`to_tsquery('english', ${tsQuery})` : null;
   const conditions: SQL[] = [];
@@ -26,7 +45,7 @@ export async function listPapers(db: Database, rawInput: PaperListInput) {
       .select({ id: papers.id, title: papers.title, authors: papers.authors, year: papers.year, venue: papers.venue, arxivId: papers.arxivId, rank })
       .from(papers)
       .where(where)
-      .orderBy(...(q ? [desc(rank)] : []), desc(papers.year), asc(papers.title), asc(papers.id))
+      .orderBy(...(q ? [desc(rank)] : []), sql`${papers.year} desc nulls last`, asc(papers.title), asc(papers.id))
       .limit(input.pageSize)
       .offset((input.page - 1) * input.pageSize),
     db.select({ total: count() }).from(papers).where(where),
@@ -100,6 +119,7 @@ export async function createPaper(db: Database, paper: NewPaper, createdById: st
   const ids = await resolveLinks(db, paper);
   try {
     const id = await db.transaction((tx) => insertPaper(tx, paper, createdById, ids));
+    invalidatePaperCaches(db);
     return { id };
   } catch (error) {
     // Two people adding the same paper at once: the unique index decides, and we answer as for any duplicate.
@@ -129,6 +149,7 @@ export async function importBibtex(db: Database, input: { bibtex: string; links:
       created.push({ id, title: entry.title });
     }
   });
+  if (created.length) invalidatePaperCaches(db);
   return { created, duplicates };
 }
 
@@ -139,5 +160,6 @@ export async function linkPaperToTechnique(db: Database, input: { paperId: numbe
   const techniqueId = ids.get(input.technique);
   if (techniqueId === undefined) throw notFound(`The technique “${input.technique}”`);
   await db.insert(paperTechniques).values({ paperId: paper.id, techniqueId, relation: input.relation, note: input.note }).onConflictDoNothing();
+  invalidatePaperCaches(db);
   return { paperId: paper.id, technique: input.technique, relation: input.relation };
 }

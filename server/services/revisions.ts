@@ -4,6 +4,7 @@ import type { Database } from "~/db/client";
 import { techniqueRelations, techniqueRevisions, techniques, users } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { DomainError, notFound } from "../errors";
+import { invalidateTaxonomy } from "./taxonomy-cache";
 import { assertParentsAllowed, setParents } from "./taxonomy-graph";
 import type { TechniqueChanges } from "./technique-input";
 
@@ -57,7 +58,7 @@ export async function proposeRevision(db: Database, input: { authorId: string; s
 
 /** Accepting applies the change in the same transaction that records the decision. */
 export async function reviewRevision(db: Database, input: { reviewerId: string; revisionId: number; decision: "accept" | "reject"; comment: string }) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [revision] = await tx.select().from(techniqueRevisions).where(eq(techniqueRevisions.id, input.revisionId)).for("update");
     if (!revision) throw notFound(`Revision #${input.revisionId}`);
     if (revision.status !== "pending") throw new DomainError("CONFLICT", `Revision #${revision.id} was already ${revision.status}.`);
@@ -81,6 +82,8 @@ export async function reviewRevision(db: Database, input: { reviewerId: string; 
     const [technique] = await tx.select({ slug: techniques.slug }).from(techniques).where(eq(techniques.id, revision.techniqueId));
     return { id: revision.id, status: input.decision === "accept" ? ("accepted" as const) : ("rejected" as const), slug: technique?.slug ?? "" };
   });
+  if (result.status === "accepted") invalidateTaxonomy(db);
+  return result;
 }
 
 export async function listPendingRevisions(db: Database) {

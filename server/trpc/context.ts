@@ -8,8 +8,11 @@ export interface SessionUser {
   role: UserRole;
 }
 
-/** What every procedure sees: the database and who is calling (null when signed out). */
+/**
+ * What every procedure sees: the database and who is calling (null when signed out).
+ * The caller is looked up lazily, so public reads never pay for session decoding.
+ */
 export interface Context {
   db: Database;
-  user: SessionUser | null;
+  getUser: () => Promise<SessionUser | null>;
 }

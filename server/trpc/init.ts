@@ -51,10 +51,11 @@ export const publicProcedure = t.procedure.use(mapDomainErrors);
 const ROLE_RANK: Record<UserRole, number> = { member: 1, moderator: 2, admin: 3 };
 
 function requireRole(role: UserRole) {
-  return t.middleware(({ ctx, next }) => {
-    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
-    if (ROLE_RANK[ctx.user.role] < ROLE_RANK[role]) throw new TRPCError({ code: "FORBIDDEN", message: `Only ${role}s can do this.` });
-    return next({ ctx: { ...ctx, user: ctx.user } });
+  return t.middleware(async ({ ctx, next }) => {
+    const user = await ctx.getUser();
+    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
+    if (ROLE_RANK[user.role] < ROLE_RANK[role]) throw new TRPCError({ code: "FORBIDDEN", message: `Only ${role}s can do this.` });
+    return next({ ctx: { ...ctx, user } });
   });
 }
 

@@ -1,8 +1,9 @@
 import { getSessionUser } from "../auth/session";
 import { getDb } from "../db";
-import type { Context } from "./context";
+import type { Context, SessionUser } from "./context";
 
 /** Context for requests inside Next.js (route handlers and server components). */
 export async function createRequestContext(): Promise<Context> {
-  return { db: getDb(), user: await getSessionUser() };
+  let user: Promise<SessionUser | null> | undefined;
+  return { db: getDb(), getUser: () => (user ??= getSessionUser()) };
 }

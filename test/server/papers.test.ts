@@ -129,4 +129,15 @@ describe("papers", () => {
     expect(page3.items).toHaveLength(8);
     expect(new Set([...page1.items, ...page3.items].map((p) => p.id)).size).toBe(18);
   });
+
+  it("shows a new paper at once on cached browse pages and in the map's paper counts", async () => {
+    const before = await ctx.as.anonymous.papers.list({});
+    const countOf = async () => (await ctx.as.anonymous.taxonomy.graph()).nodes.find((n) => n.slug === "control-tasks")?.paperCount;
+    expect(await countOf()).toBe(0);
+    await ctx.as.member.papers.create(hewitt);
+    const after = await ctx.as.anonymous.papers.list({});
+    expect(after.total).toBe(before.total + 1);
+    expect(after.items.map((p) => p.title)).toContain(hewitt.title);
+    expect(await countOf()).toBe(1);
+  });
 });

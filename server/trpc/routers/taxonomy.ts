@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { getTaxonomy, getTechniqueBySlug, listTechniqueOptions, searchTechniques } from "../../services/techniques";
+import { getCachedTaxonomy } from "../../services/taxonomy-cache";
+import { getTechniqueBySlug, listTechniqueOptions, searchTechniques } from "../../services/techniques";
 import { slugSchema } from "../../services/technique-input";
 import { createTRPCRouter, publicProcedure } from "../init";
 
 export const taxonomyRouter = createTRPCRouter({
   /** The whole map: nodes and edges. */
-  graph: publicProcedure.query(({ ctx }) => getTaxonomy(ctx.db)),
+  graph: publicProcedure.query(({ ctx }) => getCachedTaxonomy(ctx.db)),
   technique: publicProcedure.input(z.object({ slug: slugSchema })).query(({ ctx, input }) => getTechniqueBySlug(ctx.db, input.slug)),
   search: publicProcedure
     .input(z.object({ query: z.string().trim().max(200), limit: z.number().int().min(1).max(50).default(10) }))

@@ -6,7 +6,7 @@ import { adminProcedure, createTRPCRouter, publicProcedure } from "../init";
 export const usersRouter = createTRPCRouter({
   /** Anyone may create an account; signing in happens through next-auth afterwards. */
   signUp: publicProcedure.input(signUpSchema).mutation(({ ctx, input }) => signUp(ctx.db, input)),
-  me: publicProcedure.query(({ ctx }) => ctx.user),
+  me: publicProcedure.query(({ ctx }) => ctx.getUser()),
   list: adminProcedure
     .input(z.object({ page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(100).default(50) }))
     .query(({ ctx, input }) => listUsers(ctx.db, input.page, input.pageSize)),

@@ -1,0 +1,117 @@
+/**
+ * Building and serving the production web app: shared by `npm start`, the end-to-end tests and
+ * the web benchmark, so all three run the app the same way.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../db/local-database";
+
+const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "next");
+const TSX_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+const BUILD_INPUTS = ["app", "server", "db", "next.config.js", "package.json", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(target, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
+  }
+  return newest;
+}
+
+/** A build is reused only when it is newer than every source the web app is built from. */
+export function buildIsStale(): boolean {
+  const buildId = path.join(PROJECT_ROOT, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  return Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(PROJECT_ROOT, p)))) > statSync(buildId).mtimeMs;
+}
+
+/** A port the OS says is free on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+/** `next build`; its output is shown live, or kept and included in the error when quiet. */
+export function buildWebApp(env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NEXT_BIN, ["build"], { cwd: PROJECT_ROOT, env: { ...env, NODE_ENV: "production" }, stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-8_000));
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})${output ? `:\n${output}` : ""}`))));
+  });
+}
+
+export interface WebServer {
+  url: string;
+  process: ChildProcess;
+  /** The last lines the server printed (when started quietly). */
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the web server exited (code ${child.exitCode}) before answering:\n${log()}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`The server did not answer ${url} within ${timeoutMs / 1000}s:\n${log()}`);
+}
+
+/** The production server (scripts/serve.ts: Next.js on every core) in its own process group, resolved once it answers HTTP. */
+export async function startWebServer(options: { port: number; host?: string; env: NodeJS.ProcessEnv; quiet?: boolean; timeoutMs?: number }): Promise<WebServer> {
+  const host = options.host ?? "127.0.0.1";
+  const child = spawn(TSX_BIN, [path.join(PROJECT_ROOT, "scripts", "serve.ts"), "--port", String(options.port), "--host", host], {
+    cwd: PROJECT_ROOT,
+    env: { ...options.env, NODE_ENV: "production", PORT: String(options.port) },
+    stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+    detached: true,
+  });
+  let output = "";
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const stop = async () => {
+    if (child.exitCode !== null || !child.pid) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid ?? 0), signal); // next start and its workers
+      } catch {
+        child.kill(signal);
+      }
+    };
+    signalGroup("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) signalGroup("SIGKILL");
+  };
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${options.port}`;
+  try {
+    await waitUntilAnswering(`${url}/api/auth/providers`, child, () => output, options.timeoutMs ?? 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, process: child, log: () => output, stop };
+}
