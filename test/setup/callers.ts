@@ -18,7 +18,7 @@ export async function createUser(db: Database, role: UserRole, email = `${role}-
 
 /** The tRPC router called as this user would call it over HTTP (same middleware and validation). */
 export function callerFor(db: Database, user: SessionUser | null): Caller {
-  return createCaller({ db, user });
+  return createCaller({ db, getUser: async () => user });
 }
 
 export async function roleCallers(db: Database) {
