@@ -8,6 +8,7 @@ export async function SiteHeader() {
   const caller = await api();
   const me = await caller.users.me();
   const canReview = me !== null && (me.role === "moderator" || me.role === "admin");
+  const isAdmin = me !== null && me.role === "admin";
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -30,6 +31,11 @@ export async function SiteHeader() {
             {canReview && (
               <li>
                 <NavLink href="/review">Review</NavLink>
+              </li>
+            )}
+            {isAdmin && (
+              <li>
+                <NavLink href="/admin/users">Admin</NavLink>
               </li>
             )}
           </ul>

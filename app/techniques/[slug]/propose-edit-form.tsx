@@ -56,12 +56,27 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
     trpc.revisions.propose.mutationOptions({
       onSuccess: () => {
         setDone(true);
-        setMessage("");
+        // The proposal is recorded (and listed as pending in the history): the form goes back to the
+        // technique as it stands, so a second click cannot send the same edit again.
+        resetToCurrent();
         router.refresh();
       },
     }),
   );
   const err = propose.error ? errorInfo(propose.error) : null;
+
+  function resetToCurrent() {
+    setName(current.name);
+    setSummary(current.summary);
+    setDescription(current.description);
+    setAliases(current.aliases.join(", "));
+    setApproach(current.approach ?? "");
+    setDirection(current.direction ?? "");
+    setUnit(current.unit ?? "");
+    setParents(current.parents);
+    setMessage("");
+  }
+
   const fe = (field: string): string | undefined => err?.fieldErrors[field];
   const hasFieldErrors = err !== null && Object.keys(err.fieldErrors).length > 0;
 
@@ -100,6 +115,9 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
     propose.mutate({ slug, changes: c, message });
   }
 
+  // After a successful proposal, Submit stays off until a field differs from the technique again.
+  const unchanged = Object.keys(changes()).length === 0;
+  const submitDisabled = propose.isPending || (done && unchanged);
   const formError = localError ?? (err && !hasFieldErrors ? err.message : err ? "Please correct the marked fields." : null);
 
   return (
@@ -109,7 +127,8 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
       </p>
       {done && (
         <div className="notice notice--success" role="status" data-testid="propose-success">
-          Your edit is waiting for review. It is listed as pending in the revision history above.
+          Your edit is waiting for review. It is listed as pending in the revision history above. The form is back to the current version; change a field to propose
+          another edit.
         </div>
       )}
       <FormError message={formError} />
@@ -230,7 +249,7 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
         <FieldError id={`${id}-message-err`} message={fe("message")} />
       </div>
       <div className="actions">
-        <button type="submit" className="button" disabled={propose.isPending}>
+        <button type="submit" className="button" disabled={submitDisabled}>
           {propose.isPending ? "Submitting…" : "Submit for review"}
         </button>
       </div>

@@ -1,0 +1,12 @@
+export default function Loading() {
+  return (
+    <div className="page" role="status" aria-live="polite">
+      <span className="visually-hidden">Loading users…</span>
+      <div className="skeleton" style={{ width: "30%", height: "2.2rem" }} />
+      <div className="skeleton" style={{ width: "60%" }} />
+      {[0, 1, 2, 3, 4, 5].map((i) => (
+        <div key={i} className="skeleton" style={{ height: "2.6rem" }} />
+      ))}
+    </div>
+  );
+}
