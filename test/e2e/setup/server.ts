@@ -13,6 +13,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Where the production server under test answers, e.g. http://127.0.0.1:41234 */
     e2eBaseUrl: string;
+    /** The server's database, for tests that must arrange state no page can (e.g. the first admin). */
+    e2eDatabaseUrl: string;
   }
 }
 
@@ -72,6 +74,7 @@ export default async function setup(project: TestProject) {
     }
     server = await startWebServer({ port, env, quiet: true });
     project.provide("e2eBaseUrl", baseUrl);
+    project.provide("e2eDatabaseUrl", databaseUrl);
   } catch (error) {
     await teardown();
     throw error;
