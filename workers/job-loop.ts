@@ -14,10 +14,13 @@ export interface JobLoop {
  * any number of machines, can share one database: each job is locked by the worker that takes it,
  * and a job whose worker died is handed out again once it expires.
  */
-export async function startJobLoop(databaseUrl: string, options: { cacheDir?: string; log?: (line: string) => void } = {}): Promise<JobLoop> {
+export async function startJobLoop(
+  databaseUrl: string,
+  options: { cacheDir?: string; log?: (line: string) => void; maintenanceIntervalSeconds?: number } = {},
+): Promise<JobLoop> {
   const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
   const { db, close } = connect(databaseUrl, { max: 4 });
-  const boss = await startBoss(databaseUrl);
+  const boss = await startBoss(databaseUrl, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds });
   await boss.work(QUEUES.prepareModel.name, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
     for (const job of jobs) {
       const payload = QUEUES.prepareModel.payload.parse(job.data);
