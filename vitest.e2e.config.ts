@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-/** Browser tests against a production build (`next build` + `next start`) on a fresh, seeded database. */
+/** Browser tests against a production build (`next build`, served by scripts/serve.ts) on a fresh, seeded database. */
 export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname) } },
   test: {
