@@ -9,7 +9,7 @@ import { BYTE_TO_UNICODE, UNICODE_TO_BYTE } from "./byte-level";
 import type { GgufVocab } from "./gguf-vocab";
 import { TOKEN_TYPE } from "./gguf-vocab";
 import { MinHeap } from "./min-heap";
-import { byteRangeToChars, utf8Map } from "./offsets";
+import { beginEncoding, byteRangeToChars, utf8Map } from "./offsets";
 import { GGUF_PRE_TOKENIZERS, type PretokenizerKind, pretokenize } from "./pretokenize";
 
 /** One BPE result: token ids with the byte range (within the word) each covers. */
@@ -45,12 +45,7 @@ export class Gpt2BpeTokenizer implements Tokenizer {
   }
 
   encode(text: string, options: { addBos?: boolean } = {}): Encoding {
-    const ids: number[] = [];
-    const offsets: Array<[number, number]> = [];
-    if ((options.addBos ?? this.addBosDefault) && this.bosId !== null) {
-      ids.push(this.bosId);
-      offsets.push([0, 0]);
-    }
+    const { ids, offsets } = beginEncoding(this.bosId, options.addBos ?? this.addBosDefault);
     const map = utf8Map(text);
     // UTF-16 index -> byte index, to find each pre-token's bytes.
     const byteAt = new Int32Array(text.length + 1);

@@ -8,6 +8,7 @@ import type { Encoding, Tokenizer } from "../types";
 import type { GgufVocab } from "./gguf-vocab";
 import { TOKEN_TYPE } from "./gguf-vocab";
 import { MinHeap } from "./min-heap";
+import { beginEncoding } from "./offsets";
 
 const SPACE = "▁";
 const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
@@ -62,12 +63,7 @@ export class LlamaSpmTokenizer implements Tokenizer {
   }
 
   encode(text: string, options: { addBos?: boolean } = {}): Encoding {
-    const ids: number[] = [];
-    const offsets: Array<[number, number]> = [];
-    if ((options.addBos ?? this.addBosDefault) && this.bosId !== null) {
-      ids.push(this.bosId);
-      offsets.push([0, 0]);
-    }
+    const { ids, offsets } = beginEncoding(this.bosId, options.addBos ?? this.addBosDefault);
     if (text.length === 0) return { ids, offsets };
 
     const symbols = this.initialSymbols(text);

@@ -4,6 +4,8 @@
  * holding part of a multi-byte character covers that whole character.
  */
 
+import type { Encoding } from "../types";
+
 export interface Utf8Map {
   bytes: Uint8Array;
   /** For each byte: the UTF-16 start / end of the code point it belongs to. */
@@ -37,4 +39,9 @@ export function byteRangeToChars(map: Utf8Map, start: number, end: number): [num
   const at = (b: number) => (b >= map.bytes.length ? map.textLength : (map.charStart[b] ?? map.textLength));
   if (end <= start) return [at(start), at(start)];
   return [at(start), map.charEnd[end - 1] ?? map.textLength];
+}
+
+/** An encoding that starts with BOS (covering no text) when one is wanted. */
+export function beginEncoding(bosId: number | null, addBos: boolean): Encoding {
+  return addBos && bosId !== null ? { ids: [bosId], offsets: [[0, 0]] } : { ids: [], offsets: [] };
 }
