@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { slugSchema } from "~/server/services/technique-input";
 import { api } from "~/server/trpc/server-caller";
+import { PaperItem } from "../_components/paper-item";
 import { Pagination } from "../_components/pagination";
-import { formatAuthors, plural } from "../_lib/format";
+import { plural } from "../_lib/format";
 
 export const metadata: Metadata = { title: "Papers" };
 
@@ -130,17 +131,7 @@ export default async function PapersPage({ searchParams }: { searchParams: Promi
       ) : (
         <ol className="paper-list" start={firstShown} data-testid="papers-list">
           {result.items.map((p) => (
-            <li key={p.id} className="paper-item">
-              <Link href={`/papers/${p.id}`} className="paper-item__title">
-                {p.title}
-              </Link>
-              <p className="paper-item__meta">
-                {formatAuthors(p.authors)}
-                {p.year !== null && ` · ${p.year}`}
-                {p.venue && ` · ${p.venue}`}
-                {p.arxivId && ` · arXiv:${p.arxivId}`}
-              </p>
-            </li>
+            <PaperItem key={p.id} paper={p} />
           ))}
         </ol>
       )}

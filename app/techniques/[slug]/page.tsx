@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
 import { Markdown } from "../../_components/markdown";
+import { PaperItem } from "../../_components/paper-item";
 import { RevisionDiff } from "../../_components/revision-diff";
 import { FACETS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, RELATION_LABELS } from "../../_lib/facets";
-import { formatAuthors, formatDateTime, plural } from "../../_lib/format";
+import { formatDateTime, plural } from "../../_lib/format";
 import { loadTechnique } from "./load";
 import { ProposeEditForm } from "./propose-edit-form";
 
@@ -82,17 +83,7 @@ export default async function TechniquePage({ params }: Props) {
                   </h3>
                   <ul className="paper-list">
                     {group.map((p) => (
-                      <li key={`${p.id}-${relation}`} className="paper-item">
-                        <Link href={`/papers/${p.id}`} className="paper-item__title">
-                          {p.title}
-                        </Link>
-                        <p className="paper-item__meta">
-                          {formatAuthors(p.authors)}
-                          {p.year !== null && ` · ${p.year}`}
-                          {p.venue && ` · ${p.venue}`}
-                        </p>
-                        {p.note && <p className="paper-item__note">{p.note}</p>}
-                      </li>
+                      <PaperItem key={`${p.id}-${relation}`} paper={p} />
                     ))}
                   </ul>
                 </section>

@@ -7,7 +7,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import * as ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { getOrCompileGraph, graphCacheKey, graphCacheStats, writeGraph } from "../../../workers/runtime/graph-cache";
+import { getOrCompileGraph, graphCacheKey, graphCacheStats } from "../../../workers/runtime/graph-cache";
 import { createHostedModel } from "../../../workers/runtime/hosted-model";
 import { compileGraph } from "../../../workers/runtime/onnx";
 import { PROJECT_ROOT } from "../fixtures";
