@@ -2,33 +2,16 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EXIT, USAGE, parseCommand, runModelCli } from "../../../workers/cli/model";
 import { renderProgressBar } from "../../../workers/models/progress-bar";
-import { type TestDatabase, createTestDatabase } from "../../setup/test-database";
 import { PROJECT_ROOT, STORIES_GGUF } from "../fixtures";
-import { tempDir } from "../formats/temp";
-import { type FileServer, startFileServer } from "./file-server";
+import { useHubFixture } from "./hub-fixture";
 
 const run = promisify(execFile);
 const STORIES_PATH = "/ggml-org/tiny-llamas/resolve/main/stories260K.gguf";
 
-let tdb: TestDatabase;
-let server: FileServer;
-const tmp = tempDir("mechmap-cli-");
-const savedEndpoint = process.env.HF_ENDPOINT;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  server = await startFileServer();
-  process.env.HF_ENDPOINT = server.url;
-});
-afterAll(async () => {
-  process.env.HF_ENDPOINT = savedEndpoint;
-  await server.close();
-  await tdb.dispose();
-  tmp.cleanup();
-});
+const hub = useHubFixture("mechmap-cli-");
 
 function capture(isTTY = false) {
   const out: string[] = [];
@@ -57,54 +40,54 @@ describe("command parsing", () => {
 describe("npm run model (in process, real PostgreSQL)", () => {
   it("adds, refuses duplicates, lists and removes, with exit codes", async () => {
     const add = capture();
-    expect(await runModelCli(["add", STORIES_GGUF, "--licence", "MIT"], tdb.db, add.io)).toBe(EXIT.ok);
+    expect(await runModelCli(["add", STORIES_GGUF, "--licence", "MIT"], hub.tdb.db, add.io)).toBe(EXIT.ok);
     expect(add.out[0]).toMatch(/^Added stories260K {2}ready {2}llama, 292,800 parameters, 5 layers, d_model 64, vocabulary 512, context 2048\n {4}source: .*stories260K\.gguf {2}licence: MIT\n {4}sha256: 270cba1b/);
 
     const dup = capture();
-    expect(await runModelCli(["add", STORIES_GGUF], tdb.db, dup.io)).toBe(EXIT.conflict);
+    expect(await runModelCli(["add", STORIES_GGUF], hub.tdb.db, dup.io)).toBe(EXIT.conflict);
     expect(dup.err()).toBe("error: A model named stories260K already exists (status ready). Choose another name with --name, or remove it first.\n");
 
     const list = capture();
-    expect(await runModelCli(["list"], tdb.db, list.io)).toBe(EXIT.ok);
+    expect(await runModelCli(["list"], hub.tdb.db, list.io)).toBe(EXIT.ok);
     expect(list.out).toHaveLength(1);
     expect(list.out[0]).toMatch(/^stories260K {2}ready {2}llama/);
 
     const rm = capture();
-    expect(await runModelCli(["remove", "stories260K"], tdb.db, rm.io)).toBe(EXIT.ok);
+    expect(await runModelCli(["remove", "stories260K"], hub.tdb.db, rm.io)).toBe(EXIT.ok);
     expect(rm.out).toEqual(["Removed stories260K."]);
     const again = capture();
-    expect(await runModelCli(["remove", "stories260K"], tdb.db, again.io)).toBe(EXIT.notFound);
+    expect(await runModelCli(["remove", "stories260K"], hub.tdb.db, again.io)).toBe(EXIT.notFound);
     expect(again.err()).toBe("error: No model named stories260K.\n");
 
     const empty = capture();
-    await runModelCli(["list"], tdb.db, empty.io);
+    await runModelCli(["list"], hub.tdb.db, empty.io);
     expect(empty.out).toEqual(["No models registered. Add one with: npm run model -- add <source>"]);
   });
 
   it("shows a progress bar on stderr while downloading (redrawn on a terminal, by tenths otherwise)", async () => {
-    server.files.set(STORIES_PATH, readFileSync(STORIES_GGUF));
+    hub.server.files.set(STORIES_PATH, readFileSync(STORIES_GGUF));
     const plain = capture(false);
-    expect(await runModelCli(["add", "hf:ggml-org/tiny-llamas/stories260K.gguf", "--name", "plain"], tdb.db, plain.io, { cacheDir: path.join(tmp.dir, "c1") })).toBe(EXIT.ok);
+    expect(await runModelCli(["add", "hf:ggml-org/tiny-llamas/stories260K.gguf", "--name", "plain"], hub.tdb.db, plain.io, { cacheDir: path.join(hub.tmp.dir, "c1") })).toBe(EXIT.ok);
     const lines = plain.err().trim().split("\n");
     expect(lines.at(-1)).toBe("stories260K.gguf [##############################] 100% 1.13 MB / 1.13 MB");
     expect(lines.length).toBeLessThanOrEqual(11);
 
     const tty = capture(true);
-    expect(await runModelCli(["add", "hf:ggml-org/tiny-llamas/stories260K.gguf", "--name", "tty"], tdb.db, tty.io, { cacheDir: path.join(tmp.dir, "c2") })).toBe(EXIT.ok);
+    expect(await runModelCli(["add", "hf:ggml-org/tiny-llamas/stories260K.gguf", "--name", "tty"], hub.tdb.db, tty.io, { cacheDir: path.join(hub.tmp.dir, "c2") })).toBe(EXIT.ok);
     expect(tty.err()).toMatch(/\rstories260K\.gguf \[#+\] 100% 1\.13 MB \/ 1\.13 MB\x1b\[K\n$/);
   });
 
   it("exits 1 with the reason when the add fails, 2 on bad usage or input", async () => {
-    server.files.set("/x/y/resolve/main/bad.gguf", Buffer.from("GGML not really a model"));
+    hub.server.files.set("/x/y/resolve/main/bad.gguf", Buffer.from("GGML not really a model"));
     const failed = capture();
-    expect(await runModelCli(["add", "hf:x/y/bad.gguf"], tdb.db, failed.io, { cacheDir: path.join(tmp.dir, "c3") })).toBe(EXIT.failed);
+    expect(await runModelCli(["add", "hf:x/y/bad.gguf"], hub.tdb.db, failed.io, { cacheDir: path.join(hub.tmp.dir, "c3") })).toBe(EXIT.failed);
     expect(failed.err()).toContain('error: not a GGUF file: bad.gguf starts with bytes 47474d4c, expected the magic "GGUF" (47475546)\n');
 
     const usage = capture();
-    expect(await runModelCli(["add"], tdb.db, usage.io)).toBe(EXIT.usage);
+    expect(await runModelCli(["add"], hub.tdb.db, usage.io)).toBe(EXIT.usage);
     expect(usage.err()).toBe(`${USAGE}\n`);
     const badSource = capture();
-    expect(await runModelCli(["add", "ftp://host/m.gguf"], tdb.db, badSource.io)).toBe(EXIT.usage);
+    expect(await runModelCli(["add", "ftp://host/m.gguf"], hub.tdb.db, badSource.io)).toBe(EXIT.usage);
     expect(badSource.err()).toMatch(/^error: Unsupported source "ftp:\/\/host\/m\.gguf"/);
   });
 });
@@ -112,7 +95,7 @@ describe("npm run model (in process, real PostgreSQL)", () => {
 describe("npm run model (a real process)", () => {
   const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
   const cli = path.join(PROJECT_ROOT, "workers", "cli", "model.ts");
-  const env = () => ({ ...process.env, DATABASE_URL: tdb.url, MECHMAP_CACHE_DIR: path.join(tmp.dir, "proc-cache") });
+  const env = () => ({ ...process.env, DATABASE_URL: hub.tdb.url, MECHMAP_CACHE_DIR: path.join(hub.tmp.dir, "proc-cache") });
 
   it("lists over DATABASE_URL and exits with the documented codes", async () => {
     const list = await run(tsx, [cli, "list"], { env: env() });
