@@ -43,24 +43,24 @@ export async function searchTechniques(db: Database, query: string, limit = 10) 
     .limit(limit);
 }
 
+/** The techniques at the other end of this technique's relations, in one direction. */
+function relatedTechniques(db: Database, id: number, direction: "outgoing" | "incoming") {
+  const other = alias(techniques, "other");
+  const [self, far] = direction === "outgoing" ? [techniqueRelations.fromId, techniqueRelations.toId] : [techniqueRelations.toId, techniqueRelations.fromId];
+  return db
+    .select({ kind: techniqueRelations.kind, slug: other.slug, name: other.name })
+    .from(techniqueRelations)
+    .innerJoin(other, eq(other.id, far))
+    .where(eq(self, id))
+    .orderBy(asc(other.name));
+}
+
 export async function getTechniqueBySlug(db: Database, slug: string) {
   const [technique] = await db.select().from(techniques).where(eq(techniques.slug, slug));
   if (!technique) throw notFound(`The technique “${slug}”`);
   const { search: _search, ...fields } = technique;
 
-  const other = alias(techniques, "other");
-  const outgoing = await db
-    .select({ kind: techniqueRelations.kind, slug: other.slug, name: other.name })
-    .from(techniqueRelations)
-    .innerJoin(other, eq(other.id, techniqueRelations.toId))
-    .where(eq(techniqueRelations.fromId, technique.id))
-    .orderBy(asc(other.name));
-  const incoming = await db
-    .select({ kind: techniqueRelations.kind, slug: other.slug, name: other.name })
-    .from(techniqueRelations)
-    .innerJoin(other, eq(other.id, techniqueRelations.fromId))
-    .where(eq(techniqueRelations.toId, technique.id))
-    .orderBy(asc(other.name));
+  const [outgoing, incoming] = await Promise.all([relatedTechniques(db, technique.id, "outgoing"), relatedTechniques(db, technique.id, "incoming")]);
 
   const linkedPapers = await db
     .select({ id: papers.id, title: papers.title, authors: papers.authors, year: papers.year, venue: papers.venue, relation: paperTechniques.relation, note: paperTechniques.note })

@@ -32,3 +32,15 @@ describe("technique search", () => {
     expect(await anonymous.taxonomy.search({ query: "   " })).toEqual([]);
   });
 });
+
+describe("technique page", () => {
+  it("shows parents, children and related techniques in both directions", async () => {
+    const anonymous = callerFor(t.db, null);
+    const probe = await anonymous.taxonomy.technique({ slug: "linear-probing" });
+    expect(probe.parents).toEqual([{ slug: "probing", name: "Probing" }]);
+    expect(probe.children).toEqual([{ slug: "control-tasks", name: "Control tasks" }]);
+    expect(probe.related).toEqual([{ kind: "uses", slug: "caa", name: "Contrastive Activation Addition", direction: "incoming" }]);
+    const caa = await anonymous.taxonomy.technique({ slug: "caa" });
+    expect(caa.related).toEqual([{ kind: "uses", slug: "linear-probing", name: "Linear probing", direction: "outgoing" }]);
+  });
+});
