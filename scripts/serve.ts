@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import next from "next";
 import { PROJECT_ROOT } from "../db/local-database";
+import { CLIENT_IP_HEADER } from "../server/http/client-ip";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3000" }, host: { type: "string", default: "127.0.0.1" } } });
 const port = Number(values.port);
@@ -38,6 +39,10 @@ if (cluster.isPrimary && workers > 1) {
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: values.host, port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  createServer((req, res) => void handle(req, res)).listen(port, values.host);
+  createServer((req, res) => {
+    // The only trusted source of the client's address for rate limits: overwrite whatever was sent.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
+    void handle(req, res);
+  }).listen(port, values.host);
   if (cluster.isPrimary || cluster.worker?.id === 1) console.log(`▲ Next.js ready on http://${values.host}:${port} (${workers} process${workers > 1 ? "es" : ""})`);
 }

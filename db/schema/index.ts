@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./techniques";
 export * from "./papers";
 export * from "./models";
+export * from "./platform";

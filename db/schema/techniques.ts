@@ -16,6 +16,12 @@ export const techniques = pgTable(
     name: text("name").notNull(),
     summary: text("summary").notNull(),
     description: text("description").notNull().default(""),
+    /**
+     * The description rendered once, when it was accepted: sanitised HTML, or null when it could not
+     * be rendered within the budget (pages then show the source with a notice; see renderError).
+     */
+    descriptionHtml: text("description_html"),
+    descriptionRenderError: text("description_render_error"),
     aliases: text("aliases").array().notNull().default(sql`'{}'::text[]`),
     approach: approach("approach"),
     direction: direction("direction"),
