@@ -10,6 +10,15 @@ CREATE TABLE "rate_limit_hits" (
 	CONSTRAINT "rate_limit_hits_bucket_window_start_pk" PRIMARY KEY("bucket","window_start")
 );
 --> statement-breakpoint
+CREATE TABLE "worker_heartbeats" (
+	"id" text PRIMARY KEY NOT NULL,
+	"hostname" text NOT NULL,
+	"pid" integer NOT NULL,
+	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"active_jobs" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "created_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "sign_in_attempts" ADD COLUMN "ip" text;--> statement-breakpoint
 ALTER TABLE "techniques" ADD COLUMN "description_html" text;--> statement-breakpoint
