@@ -8,7 +8,7 @@ import { logisticLayer } from "../../workers/probes/methods/logistic";
 import { runProbe } from "../../workers/probes/run-probe";
 import { createRng } from "../../workers/probes/stats/rng";
 import { layerContext, pairData } from "./helpers";
-import { orthonormal, plantedPairs, plantedSubspace, pureNoise, randomUnit, SyntheticSource } from "./synthetic";
+import { orthonormal, plantedPairs, plantedSubspace, pureNoise, randomUnit, SyntheticSource, WORDS } from "./synthetic";
 
 const dimParams = { method: "dimensionality", center: true, components: 3, inlp: { enabled: true, maxDirections: 20, l2: 1e-2, chanceSigmas: 2 } } as const;
 const logParams = { method: "logistic", l2: 1e-2, controlTask: true, maxIterations: 500 } as const;
@@ -43,6 +43,35 @@ describe("planted truth", () => {
       const dim = dimensionalityLayer(ctx, { ...dimParams, center: false });
       expect(cos(dim.artifact.components[0]!, u) ** 2).toBeGreaterThan(0.9);
     }
+  });
+
+  it("runProbe keeps the dimensionality method's PCA components and INLP directions beside other methods' directions", async () => {
+    const d = 24;
+    const nLayers = 2;
+    const u = randomUnit(d, createRng(11));
+    const data = plantedPairs({ pairs: 40, d, nLayers, strength: () => 2, directions: [u, u], noise: 0.05, baseScale: 0.3, seed: 4 });
+    const unembed = new Float64Array(WORDS.length * d);
+    const source = new SyntheticSource({ nLayers, d, vocab: WORDS, unembed });
+    const texts = Array.from({ length: 80 }, (_, i) => `story ${i >> 1} ${i % 2 === 0 ? "good" : "bad"}`);
+    source.add(texts, data);
+    const spec = parseProbeSpec({
+      version: 1,
+      data: { kind: "pairs", pairs: Array.from({ length: 40 }, (_, p) => ({ positive: texts[2 * p], negative: texts[2 * p + 1] })) },
+      methods: [{ method: "diffmean" }, { method: "dimensionality", components: 3, center: false, inlp: { enabled: true, maxDirections: 4 } }],
+    });
+    if (!spec.ok) throw new Error(spec.errors.join("\n"));
+    const run = await runProbe(spec.spec as ProbeSpec, { source });
+    const dim = run.artifacts[1]!;
+    expect(dim.method).toBe("dimensionality");
+    const perLayer = dim.artifacts as Array<{ layer: number; components: Float32Array[]; inlpDirections: Float32Array[] }>;
+    expect(perLayer.map((a) => a.layer)).toEqual([0, 1]);
+    for (const a of perLayer) {
+      expect(a.components).toHaveLength(3);
+      expect(cos(a.components[0]!, u) ** 2).toBeGreaterThan(0.9);
+      expect(a.inlpDirections.length).toBeGreaterThan(0);
+    }
+    const diffmean = run.artifacts[0]!.artifacts as { directions: Array<{ layer: number; direction: Float32Array }> };
+    expect(diffmean.directions.map((x) => x.layer)).toEqual([0, 1]);
   });
 
   it("a planted k-dimensional subspace gives dimensionality k ± 1 and INLP count k ± 1", () => {

@@ -145,7 +145,8 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
   const resid = new Map<number, ResidInfo>();
   spec.methods.forEach((m, i) => {
     perLayerResults.set(i, []);
-    if (m.method === "diffmean" || m.method === "logistic" || m.method === "dimensionality" || m.method === "consistency") directionsFor.set(i, []);
+    // Dimensionality keeps its own per-layer artifacts (PCA components, INLP directions), set below.
+    if (m.method === "diffmean" || m.method === "logistic" || m.method === "consistency") directionsFor.set(i, []);
   });
 
   const needsIntervention = spec.methods.some((m) => m.method === "steering" || m.method === "ablation");
