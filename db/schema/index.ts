@@ -3,3 +3,4 @@ export * from "./techniques";
 export * from "./papers";
 export * from "./models";
 export * from "./platform";
+export * from "./experiments";
