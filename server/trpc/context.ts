@@ -9,10 +9,12 @@ export interface SessionUser {
 }
 
 /**
- * What every procedure sees: the database and who is calling (null when signed out).
+ * What every procedure sees: the database, who is calling (null when signed out) and from where.
  * The caller is looked up lazily, so public reads never pay for session decoding.
  */
 export interface Context {
   db: Database;
   getUser: () => Promise<SessionUser | null>;
+  /** The caller's network address (see server/http/client-ip.ts), for per-address rate limits. */
+  clientIp: string;
 }

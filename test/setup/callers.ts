@@ -16,9 +16,20 @@ export async function createUser(db: Database, role: UserRole, email = `${role}-
   return { id: user.id, email: user.email, name: `Test ${role}`, role };
 }
 
-/** The tRPC router called as this user would call it over HTTP (same middleware and validation). */
-export function callerFor(db: Database, user: SessionUser | null): Caller {
-  return createCaller({ db, getUser: async () => user });
+let nextTestIp = 0;
+/** A distinct address (from 198.18.0.0/15, set aside for tests) so unrelated callers never share rate-limit counters. */
+export function testIp(): string {
+  nextTestIp++;
+  return `198.18.${(nextTestIp >> 8) & 255}.${nextTestIp & 255}`;
+}
+
+/**
+ * The tRPC router called as this user would call it over HTTP (same middleware, validation and
+ * rate limits). Each caller has a fixed address of its own unless `ip` is given; pass the same
+ * `ip` to two callers to make them share per-address limits.
+ */
+export function callerFor(db: Database, user: SessionUser | null, ip: string = testIp()): Caller {
+  return createCaller({ db, getUser: async () => user, clientIp: ip });
 }
 
 export async function roleCallers(db: Database) {
