@@ -1,13 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
+import { Pagination } from "../_components/pagination";
 import { RevisionDiff } from "../_components/revision-diff";
 import { formatDateTime, plural } from "../_lib/format";
 import { ReviewActions } from "./review-actions";
 
 export const metadata: Metadata = { title: "Review edits" };
 
-export default async function ReviewPage() {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** ?page=N from the URL; anything malformed is page 1. */
+function pageParam(raw: string | string[] | undefined): number {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  const n = value && /^\d{1,5}$/.test(value) ? Number(value) : 1;
+  return n >= 1 ? Math.min(n, 10_000) : 1;
+}
+
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const caller = await api();
   const me = await caller.users.me();
   if (!me) {
@@ -30,14 +40,18 @@ export default async function ReviewPage() {
       </div>
     );
   }
-  const pending = await caller.revisions.pending();
+  const queue = await caller.revisions.pending({ page: pageParam((await searchParams).page) });
+  const pending = queue.items;
+  const href = (page: number) => (page > 1 ? `/review?page=${page}` : "/review");
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Review edits</h1>
           <p className="lede">
-            {pending.length === 0 ? "Nothing to review." : `${plural(pending.length, "edit")} waiting, oldest first.`} Accepting applies the change at once; rejecting keeps it in
+            {queue.total === 0
+              ? "Nothing to review."
+              : `${plural(queue.total, "edit")} waiting, oldest first${queue.pageCount > 1 ? ` (page ${queue.page} of ${queue.pageCount})` : ""}.`} Accepting applies the change at once; rejecting keeps it in
             the history with your comment.
           </p>
         </div>
@@ -67,6 +81,7 @@ export default async function ReviewPage() {
           ))}
         </ol>
       )}
+      <Pagination page={queue.page} pageCount={queue.pageCount} href={href} />
     </div>
   );
 }

@@ -1,9 +1,11 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
 import { techniqueRelations, techniqueRevisions, techniques, users } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { DomainError, notFound } from "../errors";
+import { renderedDescription } from "../render/description";
+import { publicName } from "./display-name";
 import { invalidateTaxonomy } from "./taxonomy-cache";
 import { assertParentsAllowed, setParents } from "./taxonomy-graph";
 import type { TechniqueChanges } from "./technique-input";
@@ -39,6 +41,27 @@ function effectiveChanges(changes: TechniqueChanges, before: Record<string, unkn
   return result as TechniqueChanges;
 }
 
+/** Pending proposals one person may have waiting, overall and on one technique: keeps the review queue and pages bounded. */
+export const MAX_PENDING_PER_USER = 10;
+export const MAX_PENDING_PER_TECHNIQUE = 3;
+export const REVIEW_PAGE_SIZE = 20;
+
+async function assertPendingAllowed(db: Queryable, authorId: string, techniqueId: number) {
+  const [row] = await db
+    .select({
+      total: count(),
+      here: sql<number>`count(*) filter (where ${techniqueRevisions.techniqueId} = ${techniqueId})::int`,
+    })
+    .from(techniqueRevisions)
+    .where(and(eq(techniqueRevisions.authorId, authorId), eq(techniqueRevisions.status, "pending")));
+  if ((row?.here ?? 0) >= MAX_PENDING_PER_TECHNIQUE) {
+    throw new DomainError("TOO_MANY_REQUESTS", `You already have ${MAX_PENDING_PER_TECHNIQUE} edits of this technique waiting for review; wait until a moderator has reviewed them.`);
+  }
+  if ((row?.total ?? 0) >= MAX_PENDING_PER_USER) {
+    throw new DomainError("TOO_MANY_REQUESTS", `You already have ${MAX_PENDING_PER_USER} edits waiting for review; wait until a moderator has reviewed some of them.`);
+  }
+}
+
 export async function proposeRevision(db: Database, input: { authorId: string; slug: string; changes: TechniqueChanges; message: string }) {
   const [technique] = await db.select().from(techniques).where(eq(techniques.slug, input.slug));
   if (!technique) throw notFound(`The technique “${input.slug}”`);
@@ -48,16 +71,31 @@ export async function proposeRevision(db: Database, input: { authorId: string; s
   const trimmedBefore = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k]]));
   // Check parents now so the author hears about unknown or circular parents at once, not at review.
   if (changes.parents) await assertParentsAllowed(db, technique.id, changes.parents);
-  const [revision] = await db
-    .insert(techniqueRevisions)
-    .values({ techniqueId: technique.id, authorId: input.authorId, message: input.message, changes, before: trimmedBefore })
-    .returning({ id: techniqueRevisions.id });
+  const revision = await db.transaction(async (tx) => {
+    // One proposal per author at a time, so parallel requests cannot pass the limit together.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('revisions:' || ${input.authorId}))`);
+    await assertPendingAllowed(tx, input.authorId, technique.id);
+    const [row] = await tx
+      .insert(techniqueRevisions)
+      .values({ techniqueId: technique.id, authorId: input.authorId, message: input.message, changes, before: trimmedBefore })
+      .returning({ id: techniqueRevisions.id });
+    return row;
+  });
   if (!revision) throw new Error("insert returned no row");
   return { id: revision.id, changes };
 }
 
 /** Accepting applies the change in the same transaction that records the decision. */
 export async function reviewRevision(db: Database, input: { reviewerId: string; revisionId: number; decision: "accept" | "reject"; comment: string }) {
+  // Render outside the transaction (it may take up to the render budget); a pending revision's
+  // changes never change, so what is rendered here is what gets applied.
+  const [proposed] = await db
+    .select({ changes: techniqueRevisions.changes, status: techniqueRevisions.status, authorId: techniqueRevisions.authorId })
+    .from(techniqueRevisions)
+    .where(eq(techniqueRevisions.id, input.revisionId));
+  const willApply = input.decision === "accept" && proposed?.status === "pending" && proposed.authorId !== input.reviewerId;
+  const proposedDescription = willApply ? (proposed.changes as TechniqueChanges).description : undefined;
+  const rendered = proposedDescription === undefined ? null : await renderedDescription(proposedDescription);
   const result = await db.transaction(async (tx) => {
     const [revision] = await tx.select().from(techniqueRevisions).where(eq(techniqueRevisions.id, input.revisionId)).for("update");
     if (!revision) throw notFound(`Revision #${input.revisionId}`);
@@ -68,8 +106,10 @@ export async function reviewRevision(db: Database, input: { reviewerId: string; 
     if (input.decision === "accept") {
       const changes = revision.changes as TechniqueChanges;
       const { parents, ...fields } = changes;
+      // A new description replaces the stored rendering (or clears it, to be rendered on first view).
+      const html = fields.description === undefined ? {} : (rendered ?? { descriptionHtml: null, descriptionRenderError: null });
       if (Object.keys(fields).length > 0) {
-        await tx.update(techniques).set({ ...fields, updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
+        await tx.update(techniques).set({ ...fields, ...html, updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
       } else {
         await tx.update(techniques).set({ updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
       }
@@ -86,9 +126,14 @@ export async function reviewRevision(db: Database, input: { reviewerId: string; 
   return result;
 }
 
-export async function listPendingRevisions(db: Database) {
+/** The review queue, oldest first, one page at a time. */
+export async function listPendingRevisions(db: Database, input: { page: number }) {
   const author = alias(users, "author");
-  return db
+  const [totalRow] = await db.select({ total: count() }).from(techniqueRevisions).where(eq(techniqueRevisions.status, "pending"));
+  const total = totalRow?.total ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / REVIEW_PAGE_SIZE));
+  const page = Math.min(input.page, pageCount);
+  const items = await db
     .select({
       id: techniqueRevisions.id,
       message: techniqueRevisions.message,
@@ -96,7 +141,7 @@ export async function listPendingRevisions(db: Database) {
       before: techniqueRevisions.before,
       createdAt: techniqueRevisions.createdAt,
       authorId: techniqueRevisions.authorId,
-      authorName: sql<string>`coalesce(${author.name}, ${author.email})`,
+      authorName: publicName(author),
       slug: techniques.slug,
       techniqueName: techniques.name,
     })
@@ -104,5 +149,8 @@ export async function listPendingRevisions(db: Database) {
     .innerJoin(techniques, eq(techniques.id, techniqueRevisions.techniqueId))
     .innerJoin(author, eq(author.id, techniqueRevisions.authorId))
     .where(eq(techniqueRevisions.status, "pending"))
-    .orderBy(asc(techniqueRevisions.createdAt), asc(techniqueRevisions.id));
+    .orderBy(asc(techniqueRevisions.createdAt), asc(techniqueRevisions.id))
+    .limit(REVIEW_PAGE_SIZE)
+    .offset((page - 1) * REVIEW_PAGE_SIZE);
+  return { items, total, page, pageCount, pageSize: REVIEW_PAGE_SIZE };
 }

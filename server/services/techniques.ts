@@ -1,8 +1,10 @@
-import { asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
 import { paperTechniques, papers, techniqueRelations, techniqueRevisions, techniques, users } from "~/db/schema";
 import { notFound } from "../errors";
+import { renderedDescription, type StoredRendering } from "../render/description";
+import { optionalPublicName, publicName } from "./display-name";
 import { toPrefixTsQuery } from "./search-query";
 
 /** Everything the map needs in two queries: nodes with paper counts, and all edges. */
@@ -55,10 +57,28 @@ function relatedTechniques(db: Database, id: number, direction: "outgoing" | "in
     .orderBy(asc(other.name));
 }
 
-export async function getTechniqueBySlug(db: Database, slug: string) {
+export const HISTORY_PAGE_SIZE = 20;
+
+/**
+ * Rows from before descriptions were rendered on acceptance have neither HTML nor an error: render
+ * once now and store it, unless the description changed meanwhile.
+ */
+async function ensureRendered(db: Database, technique: { id: number; description: string } & StoredRendering): Promise<StoredRendering> {
+  if (technique.descriptionHtml !== null || technique.descriptionRenderError !== null) return technique;
+  const rendered = await renderedDescription(technique.description);
+  if (rendered.descriptionHtml === null && rendered.descriptionRenderError === null) return rendered;
+  await db
+    .update(techniques)
+    .set(rendered)
+    .where(and(eq(techniques.id, technique.id), eq(techniques.description, technique.description), isNull(techniques.descriptionHtml), isNull(techniques.descriptionRenderError)));
+  return rendered;
+}
+
+export async function getTechniqueBySlug(db: Database, slug: string, historyPage = 1) {
   const [technique] = await db.select().from(techniques).where(eq(techniques.slug, slug));
   if (!technique) throw notFound(`The technique “${slug}”`);
-  const { search: _search, ...fields } = technique;
+  const { search: _search, ...stored } = technique;
+  const fields = { ...stored, ...(await ensureRendered(db, stored)) };
 
   const [outgoing, incoming] = await Promise.all([relatedTechniques(db, technique.id, "outgoing"), relatedTechniques(db, technique.id, "incoming")]);
 
@@ -71,7 +91,14 @@ export async function getTechniqueBySlug(db: Database, slug: string) {
 
   const author = alias(users, "author");
   const reviewer = alias(users, "reviewer");
-  const history = await db
+  const [counts] = await db
+    .select({ total: count(), pending: sql<number>`count(*) filter (where ${techniqueRevisions.status} = 'pending')::int` })
+    .from(techniqueRevisions)
+    .where(eq(techniqueRevisions.techniqueId, technique.id));
+  const total = counts?.total ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+  const page = Math.min(historyPage, pageCount);
+  const items = await db
     .select({
       id: techniqueRevisions.id,
       status: techniqueRevisions.status,
@@ -81,14 +108,16 @@ export async function getTechniqueBySlug(db: Database, slug: string) {
       reviewComment: techniqueRevisions.reviewComment,
       createdAt: techniqueRevisions.createdAt,
       reviewedAt: techniqueRevisions.reviewedAt,
-      authorName: sql<string>`coalesce(${author.name}, ${author.email})`,
-      reviewerName: sql<string | null>`coalesce(${reviewer.name}, ${reviewer.email})`,
+      authorName: publicName(author),
+      reviewerName: optionalPublicName(reviewer),
     })
     .from(techniqueRevisions)
     .innerJoin(author, eq(author.id, techniqueRevisions.authorId))
     .leftJoin(reviewer, eq(reviewer.id, techniqueRevisions.reviewerId))
     .where(eq(techniqueRevisions.techniqueId, technique.id))
-    .orderBy(desc(techniqueRevisions.createdAt), desc(techniqueRevisions.id));
+    .orderBy(desc(techniqueRevisions.createdAt), desc(techniqueRevisions.id))
+    .limit(HISTORY_PAGE_SIZE)
+    .offset((page - 1) * HISTORY_PAGE_SIZE);
 
   return {
     technique: fields,
@@ -99,7 +128,9 @@ export async function getTechniqueBySlug(db: Database, slug: string) {
       ...incoming.filter((r) => r.kind !== "kind_of").map((r) => ({ ...r, direction: "incoming" as const })),
     ],
     papers: linkedPapers,
-    history,
+    /** One page of the revision history, newest first; `historyPaging` says which. */
+    history: items,
+    historyPaging: { total, pending: counts?.pending ?? 0, page, pageCount, pageSize: HISTORY_PAGE_SIZE },
   };
 }
 

@@ -1,32 +1,35 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
-import { Markdown } from "../../_components/markdown";
+import { RenderedMarkdown } from "../../_components/markdown";
+import { Pagination } from "../../_components/pagination";
 import { PaperItem } from "../../_components/paper-item";
 import { RevisionDiff } from "../../_components/revision-diff";
 import { FACETS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, RELATION_LABELS } from "../../_lib/facets";
 import { formatDateTime, plural } from "../../_lib/format";
-import { loadTechnique } from "./load";
+import { historyPageParam, loadTechnique } from "./load";
 import { ProposeEditForm } from "./propose-edit-form";
 
 interface Props {
   params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const { slug } = await params;
-  const { technique } = await loadTechnique(slug);
+  const { technique } = await loadTechnique(slug, historyPageParam((await searchParams).history));
   return { title: technique.name, description: technique.summary };
 }
 
-export default async function TechniquePage({ params }: Props) {
+export default async function TechniquePage({ params, searchParams }: Props) {
   const { slug } = await params;
-  const data = await loadTechnique(slug);
-  const { technique, parents, children, related, papers, history } = data;
+  const data = await loadTechnique(slug, historyPageParam((await searchParams).history));
+  const { technique, parents, children, related, papers, history, historyPaging } = data;
   const caller = await api();
   const me = await caller.users.me();
   const options = me ? await caller.taxonomy.options() : [];
-  const pendingCount = history.filter((h) => h.status === "pending").length;
+  const pendingCount = historyPaging.pending;
+  const historyHref = (page: number) => (page > 1 ? `/techniques/${technique.slug}?history=${page}#history` : `/techniques/${technique.slug}#history`);
 
   return (
     <article className="page">
@@ -63,7 +66,11 @@ export default async function TechniquePage({ params }: Props) {
         <div>
           <section aria-labelledby="description">
             <h2 id="description">Description</h2>
-            {technique.description.trim() ? <Markdown>{technique.description}</Markdown> : <p className="empty">No description yet. Propose one below.</p>}
+            {technique.description.trim() ? (
+              <RenderedMarkdown html={technique.descriptionHtml} source={technique.description} error={technique.descriptionRenderError} />
+            ) : (
+              <p className="empty">No description yet. Propose one below.</p>
+            )}
           </section>
 
           <section aria-labelledby="papers">
@@ -92,7 +99,9 @@ export default async function TechniquePage({ params }: Props) {
           </section>
 
           <section aria-labelledby="history">
-            <h2 id="history">Revision history</h2>
+            <h2 id="history">
+              Revision history{historyPaging.total > 0 && <span className="muted"> ({historyPaging.total})</span>}
+            </h2>
             {pendingCount > 0 && (
               <p className="notice notice--info">
                 {plural(pendingCount, "edit")} waiting for review.
@@ -130,6 +139,7 @@ export default async function TechniquePage({ params }: Props) {
                 ))}
               </ol>
             )}
+            <Pagination page={historyPaging.page} pageCount={historyPaging.pageCount} href={historyHref} />
           </section>
 
           <section aria-labelledby="propose">
