@@ -4,6 +4,7 @@ import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useId, useState, type FormEvent } from "react";
 import { FormError } from "../_components/form-bits";
+import { safeCallbackUrl } from "../_lib/callback-url";
 import { OAuthButtons } from "./oauth-buttons";
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError: string | null }) {
@@ -24,8 +25,9 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         setBusy(false);
         return;
       }
-      // A full load so the server-rendered header and pages see the new session.
-      window.location.assign(callbackUrl);
+      // A full load so the server-rendered header and pages see the new session; checked again here
+      // because this is where the browser actually leaves for the address.
+      window.location.assign(safeCallbackUrl(callbackUrl));
     } catch {
       setError("Could not reach the server. Try again.");
       setBusy(false);

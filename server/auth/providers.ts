@@ -5,7 +5,9 @@ import { z } from "zod";
 import { DomainError } from "../errors";
 import { getDb } from "../db";
 import { env } from "../env";
+import { clientIp } from "../http/client-ip";
 import { verifyCredentials } from "../services/users";
+import { githubPrimaryEmail } from "./oauth-email";
 
 const credentialsSchema = z.object({ email: z.string().max(254), password: z.string().max(200) });
 
@@ -14,6 +16,7 @@ const orcidProfileSchema = z.object({
   given_name: z.string().nullish(),
   family_name: z.string().nullish(),
   email: z.string().nullish(),
+  email_verified: z.union([z.boolean(), z.string()]).nullish(),
 });
 
 /** Email + password is always on; GitHub and ORCID appear when their credentials are configured. */
@@ -23,11 +26,11 @@ export function authProviders(): Provider[] {
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, req) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
         try {
-          const user = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password);
+          const user = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, clientIp(req.headers ?? {}));
           return user ? { id: user.id, email: user.email, name: user.name } : null;
         } catch (error) {
           // next-auth passes an Error's message to the sign-in form; say why we refused.
@@ -38,7 +41,24 @@ export function authProviders(): Provider[] {
     }),
   ];
   if (env.GITHUB_ID && env.GITHUB_SECRET) {
-    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
+    providers.push(
+      GitHubProvider({
+        clientId: env.GITHUB_ID,
+        clientSecret: env.GITHUB_SECRET,
+        userinfo: {
+          url: "https://api.github.com/user",
+          // The profile's public email says nothing about verification; /user/emails does.
+          async request({ client, tokens }) {
+            const profile = await client.userinfo(tokens.access_token ?? "");
+            const res = await fetch("https://api.github.com/user/emails", {
+              headers: { Authorization: `token ${tokens.access_token ?? ""}`, Accept: "application/vnd.github+json", "User-Agent": "MechMap" },
+            });
+            const primary = res.ok ? githubPrimaryEmail(await res.json()) : null;
+            return { ...profile, email: primary?.email, email_verified: primary?.verified ?? false };
+          },
+        },
+      }),
+    );
   }
   if (env.ORCID_CLIENT_ID && env.ORCID_CLIENT_SECRET) {
     providers.push({

@@ -1,9 +1,15 @@
 import { hash, verify } from "@node-rs/argon2";
-import { and, count, eq, gte, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "~/db/client";
-import { accounts, signInAttempts, users, type UserRole } from "~/db/schema";
+import { accounts, users, type UserRole } from "~/db/schema";
+import { UNVERIFIED_EMAIL_IN_USE } from "../auth/oauth-email";
+import { revokeSessions } from "../auth/sessions";
+import { beginSignInAttempt, markAttemptSucceeded } from "../auth/sign-in-throttle";
 import { DomainError, notFound } from "../errors";
+import { singleLine } from "../validation/text";
+
+export { SIGN_IN_LIMIT } from "../auth/sign-in-throttle";
 
 export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid email address.").max(254);
 export const passwordSchema = z.string().min(10, "Use a password of at least 10 characters.").max(200, "Use a password of at most 200 characters.");
@@ -11,11 +17,8 @@ export const passwordSchema = z.string().min(10, "Use a password of at least 10 
 export const signUpSchema = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().min(1, "Tell us your name.").max(100),
+  name: singleLine({ min: 1, max: 100, label: "Your name", minMessage: "Tell us your name." }),
 });
-
-/** Sign-in attempts allowed per email within the window before further attempts are refused. */
-export const SIGN_IN_LIMIT = { attempts: 5, windowMinutes: 15 } as const;
 
 export async function signUp(db: Database, input: z.infer<typeof signUpSchema>) {
   const passwordHash = await hash(input.password);
@@ -28,34 +31,50 @@ export async function signUp(db: Database, input: z.infer<typeof signUpSchema>) 
   return user;
 }
 
-/**
- * Checks a password, refusing further attempts once an email has failed too often recently.
- * Returns the user, or null for a wrong email or password (never says which).
- */
-export async function verifyCredentials(db: Database, rawEmail: string, password: string) {
-  const email = rawEmail.trim().toLowerCase();
-  const since = new Date(Date.now() - SIGN_IN_LIMIT.windowMinutes * 60_000);
-  const [recent] = await db
-    .select({ failures: count() })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.succeeded, false), gte(signInAttempts.at, since)));
-  if ((recent?.failures ?? 0) >= SIGN_IN_LIMIT.attempts) {
-    throw new DomainError("TOO_MANY_REQUESTS", `Too many failed sign-in attempts. Try again in ${SIGN_IN_LIMIT.windowMinutes} minutes.`);
-  }
-  const [user] = await db.select().from(users).where(eq(users.email, email));
-  const ok = user?.passwordHash ? await verify(user.passwordHash, password) : false;
-  await db.insert(signInAttempts).values({ email, succeeded: ok });
-  return ok && user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+// Unknown emails still cost one hash check, so response time does not tell which emails have accounts.
+let dummyHash: Promise<string> | undefined;
+async function verifyAgainstNothing(password: string): Promise<false> {
+  dummyHash ??= hash("no account has this password");
+  await verify(await dummyHash, password);
+  return false;
 }
 
+/**
+ * Checks a password for a sign-in from `address` (the client IP), throttled per (email, address)
+ * and per address; throws TOO_MANY_REQUESTS while throttled. Returns the user, or null for a wrong
+ * email or password (never says which).
+ */
+export async function verifyCredentials(db: Database, rawEmail: string, password: string, address = "unknown") {
+  const email = rawEmail.trim().toLowerCase();
+  const attemptId = await beginSignInAttempt(db, email, address);
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  const ok = user?.passwordHash ? await verify(user.passwordHash, password) : await verifyAgainstNothing(password);
+  if (!ok || !user) return null;
+  await markAttemptSucceeded(db, attemptId);
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** Changes a role and ends the person's sign-ins, so no session carries the old role on. */
 export async function setRole(db: Database, email: string, role: UserRole) {
-  const [user] = await db.update(users).set({ role }).where(eq(users.email, email.trim().toLowerCase())).returning({ id: users.id, email: users.email, role: users.role });
-  if (!user) throw notFound(`A user with email ${email}`);
-  return user;
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ role })
+      .where(eq(users.email, email.trim().toLowerCase()))
+      .returning({ id: users.id, email: users.email, role: users.role });
+    if (!user) throw notFound(`A user with email ${email}`);
+    await revokeSessions(tx, user.id);
+    return user;
+  });
 }
 
 export async function getUser(db: Database, id: string) {
   const [user] = await db.select({ id: users.id, email: users.email, name: users.name, role: users.role, image: users.image }).from(users).where(eq(users.id, id));
+  return user ?? null;
+}
+
+export async function getUserByEmail(db: Database, email: string) {
+  const [user] = await db.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.email, email.trim().toLowerCase()));
   return user ?? null;
 }
 
@@ -70,11 +89,26 @@ export async function listUsers(db: Database, page: number, pageSize: number) {
   return { items: rows, total: total?.total ?? 0 };
 }
 
-/** Finds or creates the user behind an OAuth identity (GitHub, ORCID); links by verified email when it matches. */
-export async function upsertOAuthUser(
-  db: Database,
-  identity: { provider: string; providerAccountId: string; email: string | null; name: string | null; image: string | null },
-) {
+export interface OAuthIdentity {
+  provider: string;
+  providerAccountId: string;
+  email: string | null;
+  /** True only when the provider says it verified `email` (GitHub's verified flag, OIDC `email_verified`). */
+  emailVerified?: boolean;
+  name: string | null;
+  image: string | null;
+}
+
+/**
+ * Finds or creates the user behind an OAuth identity (GitHub, ORCID).
+ *
+ * An identity is linked to an existing account by email only when the provider verified that email;
+ * otherwise anyone could claim an account by putting its email on a provider profile. With an
+ * unverified email that an account uses, this refuses (CONFLICT, nothing written). A new user with
+ * an unverified (or no) email gets a placeholder address `<id>@<provider>.invalid`, so an
+ * unverified address never occupies someone else's email.
+ */
+export async function upsertOAuthUser(db: Database, identity: OAuthIdentity): Promise<string> {
   return db.transaction(async (tx) => {
     const [linked] = await tx
       .select({ id: users.id })
@@ -82,15 +116,36 @@ export async function upsertOAuthUser(
       .innerJoin(users, eq(users.id, accounts.userId))
       .where(and(eq(accounts.provider, identity.provider), eq(accounts.providerAccountId, identity.providerAccountId)));
     if (linked) return linked.id;
-    // ORCID does not always share an email; such users get a stable placeholder they can change later.
-    const email = (identity.email ?? `${identity.providerAccountId}@${identity.provider}.invalid`).toLowerCase();
-    const [user] = await tx
-      .insert(users)
-      .values({ email, name: identity.name, image: identity.image })
-      .onConflictDoUpdate({ target: users.email, set: { image: sql`coalesce(${users.image}, excluded.image)` } })
-      .returning({ id: users.id });
-    if (!user) throw new Error("user upsert returned no row");
-    await tx.insert(accounts).values({ userId: user.id, type: "oauth", provider: identity.provider, providerAccountId: identity.providerAccountId });
-    return user.id;
+
+    const claimed = identity.email?.trim().toLowerCase() || null;
+    const verified = claimed !== null && identity.emailVerified === true;
+    let userId: string;
+    if (verified) {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: claimed, name: identity.name, image: identity.image, emailVerified: new Date() })
+        .onConflictDoUpdate({
+          target: users.email,
+          set: { image: sql`coalesce(${users.image}, excluded.image)`, emailVerified: sql`coalesce(${users.emailVerified}, excluded.email_verified)` },
+        })
+        .returning({ id: users.id });
+      if (!user) throw new Error("user upsert returned no row");
+      userId = user.id;
+    } else {
+      if (claimed) {
+        const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, claimed));
+        if (existing) throw new DomainError("CONFLICT", UNVERIFIED_EMAIL_IN_USE);
+      }
+      const placeholder = `${identity.providerAccountId}@${identity.provider}.invalid`.toLowerCase();
+      const [user] = await tx
+        .insert(users)
+        .values({ email: placeholder, name: identity.name, image: identity.image })
+        .onConflictDoUpdate({ target: users.email, set: { image: sql`coalesce(${users.image}, excluded.image)` } })
+        .returning({ id: users.id });
+      if (!user) throw new Error("user upsert returned no row");
+      userId = user.id;
+    }
+    await tx.insert(accounts).values({ userId, type: "oauth", provider: identity.provider, providerAccountId: identity.providerAccountId });
+    return userId;
   });
 }
