@@ -1,6 +1,8 @@
 /**
  * npm run model -- add <source> [--name N] [--licence L] | list | remove <name>
- * Exit codes: 0 ok, 1 the add failed (download/weights), 2 usage or invalid input, 3 name taken, 4 no such model.
+ * Exit codes: 0 ok, 1 the add failed (download/weights), 2 usage or invalid input (incl. a FIFO,
+ * device or directory without a model), 3 name taken, 4 no such model, 5 a download target is not a
+ * public address, 6 the weights are damaged (NaN/Infinity values or a sha256 mismatch).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -17,9 +19,12 @@ export const USAGE = `Usage:
       <source>: a local .gguf file or Hugging Face model directory,
                 hf:<org>/<repo>[/<file>], or an http(s) URL
   npm run model -- list
-  npm run model -- remove <name>`;
+  npm run model -- remove <name>
+Downloads reach only public addresses unless MECHMAP_ALLOW_PRIVATE_MODEL_URLS=1.
+Exit codes: 0 ok, 1 add failed, 2 usage or invalid source, 3 name taken, 4 no such model,
+  5 download target not a public address, 6 damaged weights (NaN/Infinity or sha256 mismatch).`;
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, conflict: 3, notFound: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, conflict: 3, notFound: 4, refused: 5, damaged: 6 } as const;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -100,6 +105,8 @@ function exitCodeFor(e: ModelRegistryError): number {
     case "CONFLICT": return EXIT.conflict;
     case "NOT_FOUND": return EXIT.notFound;
     case "FAILED": return EXIT.failed;
+    case "REFUSED": return EXIT.refused;
+    case "DAMAGED": return EXIT.damaged;
   }
 }
 
@@ -118,8 +125,8 @@ export async function runModelCli(argv: string[], db: Database, io: CliIo, optio
       return EXIT.ok;
     }
     if (cmd.command === "remove") {
-      const row = await removeModel(db, cmd.name, options);
-      io.out(`Removed ${row.name}.`);
+      const { row, deletedFiles } = await removeModel(db, cmd.name, options);
+      io.out(deletedFiles.length === 0 ? `Removed ${row.name}.` : `Removed ${row.name} and deleted its downloaded files: ${deletedFiles.join(", ")}.`);
       return EXIT.ok;
     }
     const progress = progressReporter(io);

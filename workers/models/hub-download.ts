@@ -1,15 +1,20 @@
 /**
  * Downloads model files (Hugging Face hub `hf:` sources or plain http(s) URLs) into the model cache,
  * with progress, resume of interrupted downloads (a `.part` file and an HTTP Range request, retried
- * automatically a few times) and sha256 verification where the hash is known.
+ * automatically a few times) and sha256 verification where the hash is known (our table, or the hash
+ * the hub publishes for LFS files). Only public addresses are contacted unless a setting allows more
+ * (see public-fetch.ts).
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from "node:fs";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ModelRegistryError } from "./errors";
+import { type AddressPolicy, RefusedTargetError, displayUrl, fetchPublic } from "./public-fetch";
+import { modelSettings } from "./settings";
 import { type ModelSource, sourceString } from "./source";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -24,11 +29,11 @@ export function knownSha256(source: ModelSource): string | null {
 }
 
 export function modelCacheDir(): string {
-  return path.resolve(process.env.MECHMAP_CACHE_DIR ?? path.join(PROJECT_ROOT, ".cache", "models"));
+  return path.resolve(modelSettings().MECHMAP_CACHE_DIR ?? path.join(PROJECT_ROOT, ".cache", "models"));
 }
 
 export function hfEndpoint(): string {
-  return (process.env.HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, "");
+  return (modelSettings().HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, "");
 }
 
 export function hfFileUrl(org: string, repo: string, file: string): string {
@@ -48,13 +53,18 @@ export interface DownloadOptions {
   /** Attempts per file, each resuming where the last stopped (default 3). */
   maxAttempts?: number;
   retryDelayMs?: number;
-  fetch?: typeof fetch;
+  /** Which addresses may be contacted (default: public only, unless the setting allows more). */
+  policy?: AddressPolicy;
+  /** Trust the sha256 a Hugging Face hub publishes for LFS files (X-Linked-Etag) when none is given. */
+  hubHash?: boolean;
 }
 
 export interface DownloadedFile {
   path: string;
   bytes: number;
   sha256: string;
+  /** The hash the file was checked against (given, or published by the hub), if any. */
+  expectedSha256: string | null;
 }
 
 /** An HTTP answer that retrying will not change. */
@@ -62,6 +72,17 @@ class HttpStatusError extends Error {
   constructor(readonly status: number, url: string) {
     super(`HTTP ${status} for ${url}`);
   }
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The LFS sha256 a hub publishes for a file (`X-Linked-Etag: "<sha256>"`), from any answer of the chain. */
+export function publishedSha256(headers: readonly Headers[]): string | null {
+  for (const h of headers) {
+    const tag = h.get("x-linked-etag")?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1").toLowerCase();
+    if (tag && SHA256_HEX.test(tag)) return tag;
+  }
+  return null;
 }
 
 export async function sha256OfFile(file: string): Promise<string> {
@@ -76,45 +97,69 @@ async function sizeOf(file: string): Promise<number> {
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
+/** Appends a response body to an open file as it arrives; resolves at its end, rejects if the connection drops first. */
+function writeBody(body: IncomingMessage, fd: number, onBytes: (n: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    // Synchronous writes in flowing mode: nothing waits in the stream's buffer, so every byte that
+    // arrived before a drop is on disk for the resume.
+    body.on("data", (chunk: Buffer) => {
+      try {
+        writeSync(fd, chunk);
+        onBytes(chunk.byteLength);
+      } catch (e) {
+        body.destroy(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+    body.on("end", () => {
+      ended = true;
+      resolve();
+    });
+    body.on("error", reject);
+    body.on("close", () => {
+      if (!ended) reject(new Error("the connection closed before the response ended"));
+    });
+  });
+}
+
 /** One request: continues `part` from its current size when the server honours Range. */
-async function attempt(url: string, part: string, name: string, options: DownloadOptions): Promise<number | null> {
-  const doFetch = options.fetch ?? fetch;
+async function attempt(url: string, part: string, name: string, options: DownloadOptions, learned: { published: string | null }): Promise<number | null> {
   let offset = await sizeOf(part);
-  const res = await doFetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, redirect: "follow" });
+  const res = await fetchPublic(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, policy: options.policy });
+  if (options.hubHash) learned.published = publishedSha256([...res.redirectHeaders, res.headers]) ?? learned.published;
+  const shown = displayUrl(new URL(url));
   let total: number | null = null;
   if (res.status === 206) {
     const m = CONTENT_RANGE.exec(res.headers.get("content-range") ?? "");
     if (!m || Number(m[1]) !== offset) {
+      res.body.destroy();
       await rm(part, { force: true });
       throw new Error(`the server answered a resume with an unexpected range (${res.headers.get("content-range")}); restarting`);
     }
     total = m[3] === "*" ? null : Number(m[3]);
   } else if (res.status === 416 && offset > 0) {
+    res.body.destroy();
     await rm(part, { force: true });
     throw new Error("the partial download is not resumable; restarting");
-  } else if (res.ok) {
+  } else if (res.status >= 200 && res.status < 300) {
     offset = 0; // full body: start over
     const len = res.headers.get("content-length");
     total = len === null ? null : Number(len);
   } else {
-    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`HTTP ${res.status} for ${url}`);
-    throw new HttpStatusError(res.status, url);
+    res.body.destroy(); // an error page's bytes are never read or shown
+    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`HTTP ${res.status} for ${shown}`);
+    throw new HttpStatusError(res.status, shown);
   }
-  if (!res.body) throw new Error(`empty response body from ${url}`);
-  const fh = await open(part, offset > 0 ? "a" : "w");
+  const fd = openSync(part, offset > 0 ? "a" : "w");
   let done = offset;
   try {
     options.onProgress?.({ file: name, bytesDone: done, bytesTotal: total });
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done: end, value } = await reader.read();
-      if (end) break;
-      await fh.write(value);
-      done += value.byteLength;
+    await writeBody(res.body, fd, (n) => {
+      done += n;
       options.onProgress?.({ file: name, bytesDone: done, bytesTotal: total });
-    }
+    });
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   if (total !== null && done !== total) throw new Error(`the connection closed after ${done} of ${total} bytes`);
   return total;
@@ -123,21 +168,23 @@ async function attempt(url: string, part: string, name: string, options: Downloa
 /** Downloads `url` to `dest` (via `dest.part`), resuming and retrying; verifies the sha256 when known. */
 export async function downloadFile(url: string, dest: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
   const name = path.basename(dest);
-  const expected = options.expectedSha256?.toLowerCase() ?? null;
+  const given = options.expectedSha256?.toLowerCase() ?? null;
   if (existsSync(dest)) {
     const sha = await sha256OfFile(dest);
-    if (expected === null || sha === expected) return { path: dest, bytes: await sizeOf(dest), sha256: sha };
+    if (given === null || sha === given) return { path: dest, bytes: await sizeOf(dest), sha256: sha, expectedSha256: given };
     await rm(dest, { force: true }); // a stale or corrupt cached copy
   }
   await mkdir(path.dirname(dest), { recursive: true });
   const part = `${dest}.part`;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const learned = { published: null as string | null };
   for (let i = 1; ; i++) {
     try {
-      await attempt(url, part, name, options);
+      await attempt(url, part, name, options, learned);
       break;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
+      if (e instanceof RefusedTargetError) throw new ModelRegistryError("REFUSED", `Download of ${name} refused: ${reason}.`);
       if (e instanceof HttpStatusError) throw new ModelRegistryError("FAILED", `Download of ${name} failed: ${reason}.`);
       if (i >= maxAttempts) {
         const have = await sizeOf(part);
@@ -149,13 +196,14 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
       await new Promise((r) => setTimeout(r, options.retryDelayMs ?? 500 * i));
     }
   }
+  const expected = given ?? learned.published;
   const sha = await sha256OfFile(part);
   if (expected !== null && sha !== expected) {
     await rm(part, { force: true });
-    throw new ModelRegistryError("FAILED", `sha256 mismatch for ${name}: expected ${expected}, got ${sha}. The download was deleted; check the source.`);
+    throw new ModelRegistryError("DAMAGED", `sha256 mismatch for ${name}: expected ${expected}, got ${sha}. The download was deleted; check the source.`);
   }
   await rename(part, dest);
-  return { path: dest, bytes: await sizeOf(dest), sha256: sha };
+  return { path: dest, bytes: await sizeOf(dest), sha256: sha, expectedSha256: expected };
 }
 
 const indexSchema = z.object({ weight_map: z.record(z.string(), z.string()) });
@@ -179,16 +227,17 @@ export async function downloadSource(
   const dest = cachePathFor(source, options.cacheDir);
   if (source.kind === "url" || source.file) {
     const url = source.kind === "url" ? source.url : hfFileUrl(source.org, source.repo, source.file ?? "");
-    await downloadFile(url, dest, { ...options, expectedSha256: options.expectedSha256 ?? knownSha256(source) });
+    await downloadFile(url, dest, { ...options, expectedSha256: options.expectedSha256 ?? knownSha256(source), hubHash: source.kind === "hf" });
     return dest;
   }
-  const get = (file: string) => downloadFile(hfFileUrl(source.org, source.repo, file), path.join(dest, file), { ...options, expectedSha256: null });
+  const get = (file: string) => downloadFile(hfFileUrl(source.org, source.repo, file), path.join(dest, file), { ...options, expectedSha256: null, hubHash: true });
   await get("config.json");
   await get("tokenizer.json");
   try {
     await get("tokenizer_config.json");
-  } catch {
-    // optional
+  } catch (e) {
+    // optional, but a refused target or a damaged file is never ignored
+    if (e instanceof ModelRegistryError && (e.code === "REFUSED" || e.code === "DAMAGED")) throw e;
   }
   try {
     const index = await get("model.safetensors.index.json");

@@ -6,14 +6,18 @@
  * claims more than is true. A failed (or abandoned) add can be retried under the same name.
  */
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rm, rmdir } from "node:fs/promises";
 import path from "node:path";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, or } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
+import { DamagedWeightsError, ModelFormatError } from "../runtime/formats/errors";
 import { inspectModel } from "../runtime/formats/inspect";
+import { checkModelPath } from "../runtime/formats/model-path";
+import { sha256File } from "../runtime/formats/sha256";
 import { ModelRegistryError } from "./errors";
-import { type DownloadProgress, downloadSource, knownSha256, modelCacheDir, PROJECT_ROOT } from "./hub-download";
+import { type DownloadProgress, PROJECT_ROOT, cachePathFor, downloadSource, hfFileUrl, knownSha256, modelCacheDir } from "./hub-download";
+import { type AddressPolicy, RefusedTargetError, defaultAddressPolicy, resolveAllowed } from "./public-fetch";
 import { MODEL_NAME, type ModelSource, defaultModelName, parseModelSource, sourceString } from "./source";
 
 export type ModelRow = typeof models.$inferSelect;
@@ -29,8 +33,12 @@ export interface AddModelOptions {
   onProgress?: (p: DownloadProgress) => void;
   maxAttempts?: number;
   retryDelayMs?: number;
-  fetch?: typeof fetch;
-  /** Overrides the known-hash table for this add (tests). */
+  /** Which addresses downloads may contact (default: public only, unless the setting allows more). */
+  policy?: AddressPolicy;
+  /**
+   * The sha256 the weights must have: overrides the known-hash table for remote sources, and is
+   * checked for a local .gguf file too (the demo model's fixture). null: no check.
+   */
   expectedSha256?: string | null;
 }
 
@@ -94,12 +102,59 @@ async function fetchWeights(db: Database, row: ModelRow, source: Exclude<ModelSo
       onProgress,
       maxAttempts: options.maxAttempts,
       retryDelayMs: options.retryDelayMs,
-      fetch: options.fetch,
+      policy: options.policy,
       expectedSha256: options.expectedSha256 === undefined ? knownSha256(source) : options.expectedSha256,
     });
   } finally {
     await pending.catch(() => {});
   }
+}
+
+/** The first URL a remote source fetches. */
+function firstUrl(source: Exclude<ModelSource, { kind: "local" }>): string {
+  if (source.kind === "url") return source.url;
+  return hfFileUrl(source.org, source.repo, source.file ?? "config.json");
+}
+
+/**
+ * Refuses, before any row or request, a source whose target is not allowed: a local path that is
+ * not a regular file (a FIFO would block the reader forever) nor a model directory, or a URL whose
+ * host resolves to a non-public address. A host that does not resolve is left to the download.
+ */
+async function checkTarget(source: ModelSource, policy: AddressPolicy): Promise<void> {
+  if (source.kind === "local") {
+    if (!existsSync(source.path)) throw new ModelRegistryError("BAD_REQUEST", `No such file or directory: ${source.path}`);
+    try {
+      checkModelPath(source.path);
+    } catch (e) {
+      if (e instanceof ModelFormatError) throw new ModelRegistryError("BAD_REQUEST", e.message);
+      throw e;
+    }
+    return;
+  }
+  try {
+    await resolveAllowed(new URL(firstUrl(source)), policy);
+  } catch (e) {
+    if (e instanceof RefusedTargetError) throw new ModelRegistryError("REFUSED", `Download refused: ${e.message}.`);
+  }
+}
+
+/** A local file must be the published one when its hash is known (the demo model's fixture). */
+async function checkLocalSha256(localPath: string, expected: string | null | undefined): Promise<void> {
+  if (!expected) return;
+  const actual = await sha256File(localPath);
+  if (actual !== expected.toLowerCase()) {
+    throw new ModelRegistryError(
+      "DAMAGED",
+      `sha256 mismatch for ${path.basename(localPath)}: expected ${expected.toLowerCase()}, got ${actual}. The file is not the published model (damaged or modified); replace it with a fresh copy.`,
+    );
+  }
+}
+
+function registryError(e: unknown): ModelRegistryError {
+  if (e instanceof ModelRegistryError) return e;
+  if (e instanceof DamagedWeightsError) return new ModelRegistryError("DAMAGED", e.message);
+  return new ModelRegistryError("FAILED", errorMessage(e));
 }
 
 /**
@@ -110,12 +165,12 @@ export async function addModel(db: Database, input: AddModelInput, options: AddM
   const source = parseModelSource(input.source);
   const parsedName = MODEL_NAME.safeParse(input.name ?? defaultModelName(source));
   if (!parsedName.success) throw new ModelRegistryError("BAD_REQUEST", parsedName.error.issues[0]?.message ?? "Invalid model name.");
-  if (source.kind === "local" && !existsSync(source.path)) {
-    throw new ModelRegistryError("BAD_REQUEST", `No such file or directory: ${source.path}`);
-  }
+  const policy = options.policy ?? defaultAddressPolicy();
+  await checkTarget(source, policy);
   const row = await claimName(db, parsedName.data, sourceString(source), input.licence?.trim() || null);
   try {
-    const localPath = source.kind === "local" ? source.path : await fetchWeights(db, row, source, options);
+    const localPath = source.kind === "local" ? source.path : await fetchWeights(db, row, source, { ...options, policy });
+    if (source.kind === "local") await checkLocalSha256(localPath, options.expectedSha256);
     const info = await inspectModel(localPath);
     const [ready] = await db
       .update(models)
@@ -130,28 +185,63 @@ export async function addModel(db: Database, input: AddModelInput, options: AddM
     if (!ready) throw new Error(`model ${row.name} disappeared while being added`);
     return ready;
   } catch (e) {
-    const reason = errorMessage(e);
-    await fail(db, row.id, reason);
-    throw e instanceof ModelRegistryError ? e : new ModelRegistryError("FAILED", reason);
+    const error = registryError(e);
+    await fail(db, row.id, error.message);
+    throw error;
   }
 }
 
-/** Removes a model's row; deletes its files too when they live in the model cache (never a user's own path). */
-export async function removeModel(db: Database, name: string, options: { cacheDir?: string } = {}): Promise<ModelRow> {
+export interface RemovedModel {
+  row: ModelRow;
+  /** Files (or directories) the registry had downloaded and now deleted. */
+  deletedFiles: string[];
+}
+
+/** Where a row's downloads may be: its local path and, for a remote source, its cache path (also while failed). */
+function downloadedPaths(row: ModelRow, cache: string): string[] {
+  const paths = new Set<string>();
+  if (row.localPath) paths.add(path.resolve(row.localPath));
+  try {
+    const source = parseModelSource(row.source);
+    if (source.kind !== "local") paths.add(path.resolve(cachePathFor(source, cache)));
+  } catch {
+    // a source text this version cannot parse: only its local path is known
+  }
+  return [...paths];
+}
+
+/**
+ * Removes a model's row and deletes what the registry downloaded for it (the file or directory and
+ * any `.part` left by a failed download), only inside the model cache, never a user's own path, and
+ * not while another model still uses the same download.
+ */
+export async function removeModel(db: Database, name: string, options: { cacheDir?: string } = {}): Promise<RemovedModel> {
   const [row] = await db.delete(models).where(eq(models.name, name)).returning();
   if (!row) throw new ModelRegistryError("NOT_FOUND", `No model named ${name}.`);
   const cache = path.resolve(options.cacheDir ?? modelCacheDir());
-  if (row.localPath && path.resolve(row.localPath).startsWith(cache + path.sep)) {
-    await rm(row.localPath, { recursive: true, force: true });
-    await rm(`${row.localPath}.part`, { force: true });
+  const deletedFiles: string[] = [];
+  for (const target of downloadedPaths(row, cache)) {
+    if (!target.startsWith(cache + path.sep)) continue;
+    const [sharer] = await db.select({ id: models.id }).from(models).where(or(eq(models.source, row.source), eq(models.localPath, target))).limit(1);
+    if (sharer) continue;
+    for (const p of [target, `${target}.part`]) {
+      if (!existsSync(p)) continue;
+      await rm(p, { recursive: true, force: true });
+      deletedFiles.push(p);
+    }
+    // A URL download sits alone in cache/url/<key>/: drop the folder once it is empty.
+    const parent = path.dirname(target);
+    if (path.dirname(parent) === path.join(cache, "url")) await rmdir(parent).catch(() => {});
   }
-  return row;
+  return { row, deletedFiles };
 }
 
 export const DEMO_MODEL = {
   name: "stories260K",
   hubSource: "hf:ggml-org/tiny-llamas/stories260K.gguf",
   licence: "MIT",
+  /** The published file's hash; the local fixture must match it too. */
+  sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d",
 } as const;
 
 export function demoFixturePath(): string {
@@ -178,7 +268,8 @@ export async function registerDemoModel(db: Database, options: AddModelOptions &
   if (!existsSync(fixture)) attempts.push(`no local copy at ${fixture}`);
   for (const source of sources) {
     try {
-      const model = await addModel(db, { source, name: DEMO_MODEL.name, licence: DEMO_MODEL.licence }, options);
+      const sha = source === fixture ? { expectedSha256: options.expectedSha256 === undefined ? DEMO_MODEL.sha256 : options.expectedSha256 } : {};
+      const model = await addModel(db, { source, name: DEMO_MODEL.name, licence: DEMO_MODEL.licence }, { ...options, ...sha });
       return { registered: true, model, message: `Registered ${DEMO_MODEL.name} from ${model.source}.` };
     } catch (e) {
       attempts.push(`${source}: ${errorMessage(e)}`);

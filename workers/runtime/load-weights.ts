@@ -1,18 +1,14 @@
 /** Loads model weights from a .gguf file or a Hugging Face model directory. */
-import { existsSync, statSync } from "node:fs";
-import { ModelFormatError } from "./formats/errors";
 import { loadGgufWeights } from "./formats/gguf-model";
 import { loadHfWeights } from "./formats/hf-model";
+import { type WeightsFormat, checkModelPath } from "./formats/model-path";
 import type { ModelWeights } from "./types";
 
-export type WeightsFormat = "gguf" | "hf";
+export type { WeightsFormat };
 
-/** Which loader a path needs: a file must be .gguf, a directory must be a Hugging Face model. */
+/** Which loader a path needs (checked on stat alone: FIFOs, devices and bare directories are refused). */
 export function weightsFormat(modelPath: string): WeightsFormat {
-  if (!existsSync(modelPath)) throw new ModelFormatError(`no such model file or directory: ${modelPath}`);
-  if (statSync(modelPath).isDirectory()) return "hf";
-  if (modelPath.toLowerCase().endsWith(".gguf")) return "gguf";
-  throw new ModelFormatError(`${modelPath}: not a .gguf file or a Hugging Face model directory`);
+  return checkModelPath(modelPath);
 }
 
 export async function loadModelWeights(modelPath: string): Promise<ModelWeights> {

@@ -100,7 +100,7 @@ describe("npm run model (a real process)", () => {
   it("lists over DATABASE_URL and exits with the documented codes", async () => {
     const list = await run(tsx, [cli, "list"], { env: env() });
     expect(list.stdout).toMatch(/^plain {2}ready {2}llama/m);
-    await expect(run(tsx, [cli, "remove", "no-such-model"], { env: env() })).rejects.toMatchObject({ code: EXIT.notFound, stderr: "error: No model named no-such-model.\n" });
+    await expect(run(tsx, [cli, "remove", "no-such-model"], { env: env() })).rejects.toMatchObject({ code: EXIT.notFound, stderr: expect.stringMatching(/(^|\n)error: No model named no-such-model\.\n$/) });
     await expect(run(tsx, [cli, "nonsense"], { env: env() })).rejects.toMatchObject({ code: EXIT.usage });
   });
 });

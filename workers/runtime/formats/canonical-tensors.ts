@@ -4,7 +4,7 @@
  * unexpected. Errors name the tensor (and its name in the source file), the expected and actual shape.
  */
 import type { ModelConfig } from "../types";
-import { ModelFormatError } from "./errors";
+import { DamagedWeightsError, ModelFormatError } from "./errors";
 
 export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
@@ -90,11 +90,42 @@ export function validatePlan(config: ModelConfig, plan: readonly PlannedTensor[]
   }
 }
 
-/** Reads every planned tensor (after validatePlan). */
-export function materialise(plan: readonly PlannedTensor[]): Map<string, { shape: number[]; data: Float32Array }> {
+/** How many values are NaN or ±Infinity (x - x is NaN exactly for those). */
+export function countNonFinite(data: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i] ?? 0;
+    if (x - x !== 0) n++;
+  }
+  return n;
+}
+
+/**
+ * Refuses a tensor holding NaN or Infinity: no trained weight is, so the bytes were damaged (after
+ * dequantisation, so an F16/BF16 value or a Q8_0 block scale of inf/NaN is caught too).
+ */
+export function assertFinite(t: Pick<PlannedTensor, "name" | "source">, data: Float32Array, fileLabel: string): void {
+  const n = countNonFinite(data);
+  if (n === 0) return;
+  throw new DamagedWeightsError(
+    `${fileLabel}: ${label(t)} has ${n.toLocaleString("en-US")} non-finite value${n === 1 ? "" : "s"} (NaN or Infinity); the file is damaged`,
+  );
+}
+
+/** Reads every planned tensor (after validatePlan), refusing non-finite values. */
+export function materialise(plan: readonly PlannedTensor[], fileLabel: string): Map<string, { shape: number[]; data: Float32Array }> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const t of plan) out.set(t.name, { shape: t.shape, data: t.load() });
+  for (const t of plan) {
+    const data = t.load();
+    assertFinite(t, data, fileLabel);
+    out.set(t.name, { shape: t.shape, data });
+  }
   return out;
+}
+
+/** Reads each planned tensor once, without keeping it, and refuses non-finite values. */
+export function checkPlanValues(plan: readonly PlannedTensor[], fileLabel: string): void {
+  for (const t of plan) assertFinite(t, t.load(), fileLabel);
 }
 
 /** Number of parameters (elements), counting a tied embedding once. */

@@ -137,6 +137,6 @@ export async function loadGgufWeights(filePath: string): Promise<ModelWeights> {
   const config = ggufModelConfig(file);
   const plan = planGgufTensors(file, config);
   validatePlan(config, plan, path.basename(filePath));
-  const tensors = materialise(plan);
+  const tensors = materialise(plan, path.basename(filePath));
   return { config, tensors, sha256: await sha256File(filePath) };
 }

@@ -92,6 +92,6 @@ export async function loadHfWeights(dir: string): Promise<ModelWeights> {
   const entries = readSafetensorsDirectory(dir);
   const plan = planHfTensors(entries, config);
   validatePlan(config, plan, path.basename(dir));
-  const tensors = materialise(plan);
+  const tensors = materialise(plan, path.basename(dir));
   return { config, tensors, sha256: await hfDirectorySha256(dir) };
 }

@@ -1,10 +1,11 @@
 /**
- * What a model file is, without reading its tensor payloads: config, parameter count and sha256,
- * after the same validation the loaders run (so a model that inspects cleanly will load).
+ * What a model file is: config, parameter count and sha256, after the same validation the loaders
+ * run (so a model that inspects cleanly will load). Payloads are read one tensor at a time and not
+ * kept, to refuse NaN/Infinity values.
  */
 import path from "node:path";
 import type { ModelConfig } from "../types";
-import { type PlannedTensor, validatePlan } from "./canonical-tensors";
+import { type PlannedTensor, checkPlanValues, validatePlan } from "./canonical-tensors";
 import { readGgufHeader } from "./gguf";
 import { ggufModelConfig, planGgufTensors } from "./gguf-model";
 import { readHfConfig } from "./hf-config";
@@ -31,10 +32,12 @@ export async function inspectModel(modelPath: string): Promise<ModelInspection> 
     const config = ggufModelConfig(file);
     const plan = planGgufTensors(file, config);
     validatePlan(config, plan, path.basename(modelPath));
+    checkPlanValues(plan, path.basename(modelPath));
     return { format, config, parameterCount: countParameters(plan), sha256: await sha256File(modelPath) };
   }
   const { config } = readHfConfig(modelPath);
   const plan = planHfTensors(readSafetensorsDirectory(modelPath), config);
   validatePlan(config, plan, path.basename(modelPath));
+  checkPlanValues(plan, path.basename(modelPath));
   return { format, config, parameterCount: countParameters(plan), sha256: await hfDirectorySha256(modelPath) };
 }
