@@ -1,5 +1,6 @@
 import { hash } from "@node-rs/argon2";
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { renderedDescription } from "../../server/render/description";
 import type { Database } from "../client";
 import { paperTechniques, papers, techniqueRelations, techniques, users, type TechniqueRelationKind } from "../schema";
 import { papers as seedPapers } from "./data/papers";
@@ -31,6 +32,32 @@ export async function seedDemo(db: Database, options: { demoUsers?: boolean } = 
   const problems = validateSeedData(seedTechniques, seedPapers);
   if (problems.length) throw new Error(`Seed data is inconsistent:\n${problems.join("\n")}`);
 
+  const report = await insertSeed(db, options);
+  await renderPendingDescriptions(db);
+  return report;
+}
+
+/**
+ * Descriptions are rendered once and stored (see server/render): do it for every row that has
+ * neither HTML nor a render error (seeded just now, or from before rendering was stored), outside
+ * the seed transaction so the lock is not held while rendering.
+ */
+async function renderPendingDescriptions(db: Database) {
+  const rows = await db
+    .select({ id: techniques.id, description: techniques.description })
+    .from(techniques)
+    .where(and(isNull(techniques.descriptionHtml), isNull(techniques.descriptionRenderError)));
+  for (const row of rows) {
+    const rendered = await renderedDescription(row.description);
+    if (rendered.descriptionHtml === null && rendered.descriptionRenderError === null) continue;
+    await db
+      .update(techniques)
+      .set(rendered)
+      .where(and(eq(techniques.id, row.id), eq(techniques.description, row.description), isNull(techniques.descriptionHtml), isNull(techniques.descriptionRenderError)));
+  }
+}
+
+function insertSeed(db: Database, options: { demoUsers?: boolean }): Promise<SeedReport> {
   return db.transaction(async (tx) => {
     // One seeder at a time (start-up of several processes against one database).
     await tx.execute(sql`select pg_advisory_xact_lock(919191)`);
