@@ -57,7 +57,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       <div className="page-head">
         <div>
           <h1>Manage users</h1>
-          <p className="lede">Members propose edits, moderators review them, admins also manage roles. A new role applies from the person’s next request.</p>
+          <p className="lede">Members propose edits, moderators review them, admins also manage roles. Changing a role signs the person out everywhere, so the new role applies from their next sign-in.</p>
         </div>
       </div>
 
