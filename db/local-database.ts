@@ -30,7 +30,7 @@ export interface DatabaseOptions {
   port?: number;
   quiet?: boolean;
   /** Where DATABASE_URL and MECHMAP_INSTALLATION_ID are read (process.env unless given). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 export async function resolveDatabaseUrl(options: DatabaseOptions = {}): Promise<ResolvedDatabase> {
