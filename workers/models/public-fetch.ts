@@ -65,7 +65,7 @@ export async function resolveAllowed(url: URL, policy: AddressPolicy): Promise<{
       const what = kind === "public" ? "an address this download may not use" : `a ${kind} address, not a public one`;
       throw new RefusedTargetError(
         displayUrl(url),
-        `${host === address ? address : `${host} resolves to ${address}`}, ${what} (set MECHMAP_ALLOW_PRIVATE_MODEL_URLS=1 to allow non-public addresses)`,
+        `${host === address ? `${address} is` : `${host} resolves to ${address},`} ${what} (set MECHMAP_ALLOW_PRIVATE_MODEL_URLS=1 to allow non-public addresses)`,
       );
     }
   }

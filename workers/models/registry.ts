@@ -197,16 +197,17 @@ export interface RemovedModel {
   deletedFiles: string[];
 }
 
-/** Where a row's downloads may be: its local path and, for a remote source, its cache path (also while failed). */
+/** What the registry downloaded for a remote source: its cache path (also while failed) and its local path. A local source: nothing. */
 function downloadedPaths(row: ModelRow, cache: string): string[] {
-  const paths = new Set<string>();
-  if (row.localPath) paths.add(path.resolve(row.localPath));
+  let source: ModelSource;
   try {
-    const source = parseModelSource(row.source);
-    if (source.kind !== "local") paths.add(path.resolve(cachePathFor(source, cache)));
+    source = parseModelSource(row.source);
   } catch {
-    // a source text this version cannot parse: only its local path is known
+    return []; // a source text this version cannot parse: delete nothing
   }
+  if (source.kind === "local") return [];
+  const paths = new Set([path.resolve(cachePathFor(source, cache))]);
+  if (row.localPath) paths.add(path.resolve(row.localPath));
   return [...paths];
 }
 

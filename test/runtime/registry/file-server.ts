@@ -1,6 +1,7 @@
 /**
  * A real HTTP server on 127.0.0.1 for download tests: serves in-memory files by path, honours Range
- * requests, and can drop the connection half way through a response (once per path, or always).
+ * requests, can drop the connection half way through a response (once per path, or always), answer
+ * redirects (path -> Location) and add headers per path (e.g. a hub's X-Linked-Etag).
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,6 +20,10 @@ export interface FileServer {
   dropOnce: Set<string>;
   /** Paths always cut after half their bytes. */
   dropAlways: Set<string>;
+  /** Paths answered with a 302 to the given Location (checked before files). */
+  redirects: Map<string, string>;
+  /** Extra response headers per path (redirects included). */
+  extraHeaders: Map<string, Record<string, string>>;
   close: () => Promise<void>;
 }
 
@@ -29,12 +34,21 @@ export async function startFileServer(): Promise<FileServer> {
   const requests: ServedRequest[] = [];
   const dropOnce = new Set<string>();
   const dropAlways = new Set<string>();
+  const redirects = new Map<string, string>();
+  const extraHeaders = new Map<string, Record<string, string>>();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const p = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const range = req.headers.range ?? null;
     const body = files.get(p);
     const log = (status: number) => requests.push({ path: p, range, status });
+    const extra = extraHeaders.get(p) ?? {};
+    const location = redirects.get(p);
+    if (location !== undefined) {
+      log(302);
+      res.writeHead(302, { ...extra, location, "content-type": "text/plain" }).end(`secret page body for ${p}`);
+      return;
+    }
     if (!body) {
       log(404);
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -56,7 +70,7 @@ export async function startFileServer(): Promise<FileServer> {
     }
     log(status);
     const slice = body.subarray(start, end + 1);
-    const headers: Record<string, string> = { "content-length": String(slice.length), "accept-ranges": "bytes", "content-type": "application/octet-stream" };
+    const headers: Record<string, string> = { ...extra, "content-length": String(slice.length), "accept-ranges": "bytes", "content-type": "application/octet-stream" };
     if (status === 206) headers["content-range"] = `bytes ${start}-${end}/${body.length}`;
     res.writeHead(status, headers);
     if (dropAlways.has(p) || dropOnce.delete(p)) {
@@ -76,6 +90,8 @@ export async function startFileServer(): Promise<FileServer> {
     requests,
     dropOnce,
     dropAlways,
+    redirects,
+    extraHeaders,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
