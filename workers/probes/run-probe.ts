@@ -4,6 +4,8 @@
  * need their own prompts (anchors), interventions (steering, ablation) or per-token activations
  * (neuron map). Every random choice comes from the spec's seed; results are assembled in the
  * spec's method order, so the same spec, model and seed give byte-identical metrics JSON.
+ * Reads go through a metered wrapper (progress.ts): between batches of prompts the progress callback
+ * is awaited and the abort signal checked, so a caller can report progress and stop a run.
  */
 import {
   type AblationParams,
@@ -30,6 +32,7 @@ import { neuronMap } from "./methods/neuron-map";
 import { steering } from "./methods/steering";
 import { deriveRng } from "./stats/rng";
 import { makeFolds } from "./stats/splits";
+import { MeteredSource, type ProgressCallback } from "./progress";
 import { type LayerContext, ProbeInputError } from "./types";
 
 export interface RunProbeOptions {
@@ -37,7 +40,12 @@ export interface RunProbeOptions {
   resolveDataset?: DatasetResolver;
   /** Upper bound on activation bytes held at once (default 512 MiB). */
   maxActivationBytes?: number;
-  onProgress?: (message: string) => void;
+  /** Called (and awaited) at each stage and after each batch of prompts. */
+  onProgress?: ProgressCallback;
+  /** Checked between batches: once aborted, runProbe throws the signal's reason (an Error) or ProbeStoppedError. */
+  signal?: AbortSignal;
+  /** Prompts per forward batch between progress reports and stop checks (default 32). */
+  batchSize?: number;
 }
 
 export interface MethodResult {
@@ -118,9 +126,9 @@ function checkTokens(source: ActivationSource, texts: readonly string[], paths: 
 }
 
 export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<ProbeRun> {
-  const { source } = opts;
+  const meter = new MeteredSource(opts.source, Math.max(1, opts.batchSize ?? 32), opts.onProgress, opts.signal);
+  const source: ActivationSource = meter;
   const info = source.info;
-  const progress = opts.onProgress ?? (() => {});
   const runtimeErrors = checkRuntimeLimits(spec, info);
   if (runtimeErrors.length > 0) throw new ProbeInputError(runtimeErrors.join("\n"));
   const resolved = await resolveData(spec, opts.resolveDataset);
@@ -173,10 +181,13 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
   if (perLayerMethods.length > 0) for (const t of spec.readout.hooks) for (const l of layers) concrete.push({ template: t, layer: l, name: hookName(t, l) });
   const perHookBytes = Math.max(1, binTexts.length * info.dModel * 4 * 4); // mlp widths can be ~4× d_model
   const groupSize = Math.max(1, Math.floor(budget / perHookBytes));
-  for (const group of chunk(concrete, groupSize)) {
-    progress(`reading ${group.map((g) => g.name).join(", ")}`);
+  const perLayerGroups = chunk(concrete, groupSize);
+  meter.plannedUnits = plannedUnits(spec, data, info.nLayers, info.dModel, layers.length, perLayerGroups.length, groupSize, budget, residLayersNeeded, concrete);
+  for (const group of perLayerGroups) {
+    await meter.stage("reading", `reading ${describeGroup(group)}`, group[0]!.layer, binTexts.length);
     const acts = await readChecked(source, binTexts, binPaths, group.map((g) => g.name), spec);
     for (const g of group) {
+      await meter.tick();
       const X = acts.get(g.name)!;
       const width = X.length / binTexts.length;
       const view = new LayerView(g.name, g.layer, X, binTexts.length, width);
@@ -230,7 +241,7 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
     const nA = m.first.prompts.length;
     const nB = m.second.prompts.length;
     for (const group of chunk(hooks, Math.max(1, Math.floor(budget / Math.max(1, texts.length * info.dModel * 16))))) {
-      progress(`anchors: reading ${group.length} hooks`);
+      await meter.stage("anchors", `anchors: reading ${describeGroup(group)}`, group[0]!.layer, texts.length);
       const acts = await readChecked(source, texts, paths, group.map((g) => g.name), spec);
       for (const g of group) {
         const X = acts.get(g.name)!;
@@ -248,20 +259,21 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
     const missing = [...residLayersNeeded].filter((l) => !resid.has(l)).sort((a, b) => a - b);
     for (const group of chunk(missing, groupSize)) {
       const names = group.map((l) => hookName("blocks.{L}.hook_resid_post", l));
-      progress(`reading ${names.join(", ")} for interventions`);
+      await meter.stage("reading", `reading ${names.join(", ")} for interventions`, group[0]!, binTexts.length);
       const acts = await readChecked(source, binTexts, binPaths, names, spec);
       group.forEach((l, t) => resid.set(l, residInfoFrom(new LayerView(names[t]!, l, acts.get(names[t]!)!, binTexts.length, info.dModel))));
     }
     const ictx: InterventionContext = { source, position: spec.readout.position, nLayers: info.nLayers, dModel: info.dModel, resid };
     for (const [i, m] of spec.methods.entries()) {
       if (m.method === "steering") {
-        progress(`steering (method ${i})`);
-        const out = await steering(ictx, m, steeringPrompts(m, data), `methods[${i}]`);
+        const prompts = steeringPrompts(m, data);
+        await meter.stage("steering", `steering (method ${i})`, null, prompts.length * (1 + m.alphas.length * resolveInterventionLayers(m.layers, info.nLayers, `methods[${i}]`).length));
+        const out = await steering(ictx, m, prompts, `methods[${i}]`);
         perLayerResults.set(i, out.perLayer);
         artifacts.set(i, out.artifacts);
       } else if (m.method === "ablation") {
-        progress(`ablation (method ${i})`);
         const { prompts, labels } = ablationPrompts(m, data);
+        await meter.stage("ablation", `ablation (method ${i})`, null, prompts.length * (1 + resolveInterventionLayers(m.layers, info.nLayers, `methods[${i}]`).length));
         const out = await ablation(ictx, m, prompts, labels, `methods[${i}]`);
         perLayerResults.set(i, out.perLayer);
         artifacts.set(i, out.artifacts);
@@ -274,7 +286,7 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
     if (m.method !== "neuronMap") continue;
     if (m.layer >= info.nLayers) throw new ProbeInputError(`methods[${i}].layer: layer ${m.layer} does not exist — the model has ${info.nLayers} blocks`);
     const hook = hookName(m.hook, m.layer);
-    progress(`neuron map: ${hook}`);
+    await meter.stage("neuron map", `neuron map: ${hook}`, m.layer, data.texts.length);
     let readout: Float32Array;
     let tokens = null;
     let width: number;
@@ -299,6 +311,7 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
     artifacts.set(i, out.artifacts);
   }
 
+  await meter.finish();
   let positives = 0;
   for (const v of data.binary.y) positives += v;
   const metrics: ProbeMetrics = {
@@ -340,4 +353,43 @@ function ablationPrompts(m: AblationParams, data: PreparedData): { prompts: stri
     if (data.binary.y[t] === 0 && neg.length < half) neg.push(data.binary.texts[t]!);
   }
   return { prompts: [...pos, ...neg], labels: Uint8Array.from([...pos.map(() => 1), ...neg.map(() => 0)]) };
+}
+
+function describeGroup(group: ReadonlyArray<{ name: string }>): string {
+  return group.length <= 3 ? group.map((g) => g.name).join(", ") : `${group[0]!.name} … ${group[group.length - 1]!.name} (${group.length} hooks)`;
+}
+
+/** Forward passes (prompt sequences) the run will make, for the progress percentage. */
+function plannedUnits(
+  spec: ProbeSpec,
+  data: PreparedData,
+  nLayers: number,
+  dModel: number,
+  nReadLayers: number,
+  perLayerGroups: number,
+  groupSize: number,
+  budget: number,
+  residLayersNeeded: ReadonlySet<number>,
+  concrete: ReadonlyArray<{ template: string; layer: number }>,
+): number {
+  let units = perLayerGroups * data.binary.n;
+  const residRead = new Set(concrete.filter((c) => c.template === "blocks.{L}.hook_resid_post").map((c) => c.layer));
+  const missing = [...residLayersNeeded].filter((l) => !residRead.has(l)).length;
+  units += Math.ceil(missing / groupSize) * data.binary.n;
+  spec.methods.forEach((m, i) => {
+    if (m.method === "anchors") {
+      const texts = m.first.prompts.length + m.second.prompts.length + m.queries.length;
+      const hooks = spec.readout.hooks.length * nReadLayers;
+      units += Math.ceil(hooks / Math.max(1, Math.floor(budget / Math.max(1, texts * dModel * 16)))) * texts;
+    } else if (m.method === "steering" || m.method === "ablation") {
+      const path = `methods[${i}]`;
+      const nl = resolveInterventionLayers(m.layers, nLayers, path).length;
+      const prompts = m.method === "steering" ? steeringPrompts(m, data).length : ablationPrompts(m, data).prompts.length;
+      const passes = m.method === "steering" ? 1 + nl * m.alphas.length : 1 + nl;
+      units += prompts * passes * (m.completions ? 2 : 1);
+    } else if (m.method === "neuronMap") {
+      units += data.texts.length;
+    }
+  });
+  return Math.max(1, units);
 }
