@@ -18,7 +18,7 @@ const schema = z.object({
 
 export type ModelSettings = z.infer<typeof schema>;
 
-export function modelSettings(env: NodeJS.ProcessEnv = process.env): ModelSettings {
+export function modelSettings(env: Readonly<Record<string, string | undefined>> = process.env): ModelSettings {
   const parsed = schema.safeParse({
     MECHMAP_ALLOW_PRIVATE_MODEL_URLS: env.MECHMAP_ALLOW_PRIVATE_MODEL_URLS,
     MECHMAP_CACHE_DIR: env.MECHMAP_CACHE_DIR || undefined,
