@@ -11,10 +11,15 @@ export async function startBoss(databaseUrl: string, options: { supervise?: bool
     // Maintenance is what hands out again the jobs of workers that died.
     ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
   });
+  // pg-boss reports lost connections here (e.g. while the database restarts) and keeps polling;
+  // without a listener an 'error' event would crash the process.
   boss.on("error", (error: Error) => console.error("[queue]", error.message));
   await boss.start();
   for (const queue of Object.values(QUEUES)) {
-    await boss.createQueue(queue.name, { name: queue.name, expireInSeconds: queue.expireInSeconds, retryLimit: queue.retryLimit, retryDelay: 5, retryBackoff: true });
+    const options = { name: queue.name, expireInSeconds: queue.expireInSeconds, retryLimit: queue.retryLimit, retryDelay: queue.retryDelaySeconds, retryBackoff: true };
+    await boss.createQueue(queue.name, options);
+    // createQueue keeps an existing queue's settings: bring queues made by older versions up to date.
+    await boss.updateQueue(queue.name, options);
   }
   return boss;
 }

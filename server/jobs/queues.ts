@@ -8,9 +8,14 @@ export const QUEUES = {
   prepareModel: {
     name: "model.prepare",
     payload: z.object({ modelId: z.number().int().positive() }),
-    /** A worker that dies mid-job leaves it active; after this long it is handed to another worker. */
-    expireInSeconds: 30 * 60,
+    /**
+     * A worker that dies mid-job leaves it active; after this long it is handed to another worker.
+     * Compiling a graph takes seconds to a minute or two, so a few minutes is a job that is lost.
+     */
+    expireInSeconds: 5 * 60,
+    /** Tries after the first, 10 s apart then doubling; a model whose tries all fail is marked failed. */
     retryLimit: 3,
+    retryDelaySeconds: 10,
   },
 } as const;
 
