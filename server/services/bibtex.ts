@@ -1,73 +1,89 @@
-import { parse, type Creator } from "@retorquere/bibtex-parser";
+import { z } from "zod";
 import { DomainError } from "../errors";
-import { normalizeArxivId, normalizeDoi } from "./paper-identifiers";
+import { checkBibtexBounds } from "../render/bibtex-bounds";
+import { entriesFromBibtex, type BibtexPaper } from "../render/bibtex-entries";
+import { TaskWorker, TaskWorkerError } from "../render/task-worker";
+import { newPaperSchema } from "./paper-input";
 
-export interface BibtexPaper {
-  key: string;
-  title: string;
-  authors: string[];
-  year: number | null;
-  venue: string | null;
-  abstract: string;
-  arxivId: string | null;
-  doi: string | null;
-  url: string | null;
-  bibtex: string;
-}
+export type { BibtexPaper };
 
-const MAX_ENTRIES = 100;
+/** Wall time for parsing one paste, off the request thread. */
+export const BIBTEX_BUDGET_MS = 3_000;
 
-function creatorName(c: Creator): string {
-  if (c.name) return c.name;
-  return [c.firstName, c.lastName].filter(Boolean).join(" ");
-}
+const worker = new TaskWorker({ module: "bibtex-worker.ts", maxHeapMb: 256, maxQueue: 8 });
 
-function arxivFrom(fields: Record<string, unknown>): string | null {
-  const archive = String(fields.archiveprefix ?? fields.eprinttype ?? "").toLowerCase();
-  const eprint = typeof fields.eprint === "string" ? fields.eprint : null;
-  if (eprint && (archive === "arxiv" || archive === "")) {
-    const id = normalizeArxivId(eprint);
-    if (id) return id;
-  }
-  const url = typeof fields.url === "string" ? fields.url : "";
-  if (/arxiv\.org/i.test(url)) return normalizeArxivId(url);
-  const journal = typeof fields.journal === "string" ? fields.journal : "";
-  const m = /arxiv[:\s]+(\S+)/i.exec(journal);
-  return m?.[1] ? normalizeArxivId(m[1]) : null;
-}
+const parsedSchema = z.union([
+  z.object({
+    papers: z.array(
+      z.object({
+        key: z.string(),
+        title: z.string(),
+        authors: z.array(z.string()),
+        year: z.number().nullable(),
+        venue: z.string().nullable(),
+        abstract: z.string(),
+        arxivId: z.string().nullable(),
+        doi: z.string().nullable(),
+        url: z.string().nullable(),
+        bibtex: z.string(),
+      }),
+    ),
+  }),
+  z.object({ error: z.string() }),
+]);
 
-/** "arXiv preprint arXiv:…" is not a venue; the id is kept separately. */
-function venueFrom(raw: string | null): string | null {
-  if (!raw || /^arxiv\b|preprint/i.test(raw)) return null;
-  return raw.replace(/\s+/g, " ").trim();
-}
-
-/** Parses BibTeX with a maintained parser and maps each entry to a paper. Refuses input with no usable entry. */
-export function parseBibtex(input: string): BibtexPaper[] {
-  const library = parse(input, { sentenceCase: false, english: false, unsupported: "ignore" });
-  if (library.entries.length === 0) {
-    const reason = library.errors[0] ? `: ${library.errors[0].error}` : "";
-    throw new DomainError("BAD_REQUEST", `No BibTeX entry could be read${reason}. An entry looks like @article{key, title={...}, author={...}, year={2023}}.`);
-  }
-  if (library.entries.length > MAX_ENTRIES) throw new DomainError("BAD_REQUEST", `At most ${MAX_ENTRIES} entries at once; this has ${library.entries.length}.`);
-  return library.entries.map((entry) => {
-    const f = entry.fields;
-    const title = (f.title ?? "").replace(/\s+/g, " ").trim();
-    if (!title) throw new DomainError("BAD_REQUEST", `The entry “${entry.key}” has no title.`);
-    const authors = (f.author ?? []).map(creatorName).filter((n) => n.length > 0);
-    if (authors.length === 0) throw new DomainError("BAD_REQUEST", `The entry “${entry.key}” has no authors.`);
-    const year = Number.parseInt(f.year ?? f.date ?? "", 10);
-    return {
-      key: entry.key,
-      title,
-      authors,
-      year: Number.isFinite(year) ? year : null,
-      venue: venueFrom(f.booktitle ?? f.journal ?? f.journaltitle ?? null),
-      abstract: f.abstract ?? "",
-      arxivId: arxivFrom(f),
-      doi: f.doi ? normalizeDoi(f.doi) : null,
-      url: f.url ?? null,
-      bibtex: entry.input.trim(),
-    };
+/** Each entry passes the same checks as the paper form (lengths, years, http/https URLs, no control characters). */
+function validated(papers: BibtexPaper[]): BibtexPaper[] {
+  return papers.map((paper) => {
+    const result = newPaperSchema.safeParse({ ...paper, links: [] });
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path[0] !== undefined ? String(issue.path[0]) : "entry";
+      throw new DomainError("BAD_REQUEST", `The entry “${paper.key}” (${field}): ${issue?.message ?? "is not valid"}`);
+    }
+    const p = result.data;
+    return { key: paper.key, title: p.title, authors: p.authors, year: p.year, venue: p.venue, abstract: p.abstract, arxivId: p.arxivId, doi: p.doi, url: p.url, bibtex: p.bibtex ?? paper.bibtex };
   });
+}
+
+function bounded(input: string): string {
+  const text = input.normalize("NFC");
+  const problem = checkBibtexBounds(text);
+  if (problem) throw new DomainError("BAD_REQUEST", problem);
+  return text;
+}
+
+/**
+ * Reads a BibTeX paste into papers: bounded before parsing (entries, @string expansion), parsed in
+ * a worker thread within a time budget, each entry validated like the paper form.
+ */
+export async function readBibtex(input: string): Promise<BibtexPaper[]> {
+  const text = bounded(input);
+  let output: unknown;
+  try {
+    output = await worker.run(text, BIBTEX_BUDGET_MS);
+  } catch (error) {
+    if (error instanceof TaskWorkerError) {
+      throw new DomainError(error.causedByInput ? "BAD_REQUEST" : "TOO_MANY_REQUESTS", error.causedByInput ? `This BibTeX could not be read: ${error.message}. Import fewer entries at once.` : error.message);
+    }
+    throw error;
+  }
+  const parsed = parsedSchema.parse(output);
+  if ("error" in parsed) throw new DomainError("BAD_REQUEST", parsed.error);
+  return validated(parsed.papers);
+}
+
+/**
+ * The same on the calling thread, without the time budget (bounds and validation still apply).
+ * @deprecated Use readBibtex; kept until papers.ts awaits it.
+ */
+export function parseBibtex(input: string): BibtexPaper[] {
+  const parsed = entriesFromBibtex(bounded(input));
+  if ("error" in parsed) throw new DomainError("BAD_REQUEST", parsed.error);
+  return validated(parsed.papers);
+}
+
+/** Stops the BibTeX worker (tests and scripts that must exit promptly). */
+export function closeBibtexReader(): Promise<void> {
+  return worker.close();
 }

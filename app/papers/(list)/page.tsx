@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { slugSchema } from "~/server/services/technique-input";
 import { api } from "~/server/trpc/server-caller";
-import { PaperItem } from "../_components/paper-item";
-import { Pagination } from "../_components/pagination";
-import { plural } from "../_lib/format";
+import { PaperItem } from "../../_components/paper-item";
+import { Pagination } from "../../_components/pagination";
+import { plural } from "../../_lib/format";
 
 export const metadata: Metadata = { title: "Papers" };
 

@@ -1,0 +1,74 @@
+import { parse, type Creator } from "@retorquere/bibtex-parser";
+import { normalizeArxivId, normalizeDoi } from "../services/paper-identifiers";
+
+export interface BibtexPaper {
+  key: string;
+  title: string;
+  authors: string[];
+  year: number | null;
+  venue: string | null;
+  abstract: string;
+  arxivId: string | null;
+  doi: string | null;
+  url: string | null;
+  bibtex: string;
+}
+
+function creatorName(c: Creator): string {
+  if (c.name) return c.name;
+  return [c.firstName, c.lastName].filter(Boolean).join(" ");
+}
+
+function arxivFrom(fields: Record<string, unknown>): string | null {
+  const archive = String(fields.archiveprefix ?? fields.eprinttype ?? "").toLowerCase();
+  const eprint = typeof fields.eprint === "string" ? fields.eprint : null;
+  if (eprint && (archive === "arxiv" || archive === "")) {
+    const id = normalizeArxivId(eprint);
+    if (id) return id;
+  }
+  const url = typeof fields.url === "string" ? fields.url : "";
+  if (/arxiv\.org/i.test(url)) return normalizeArxivId(url);
+  const journal = typeof fields.journal === "string" ? fields.journal : "";
+  const m = /arxiv[:\s]+(\S+)/i.exec(journal);
+  return m?.[1] ? normalizeArxivId(m[1]) : null;
+}
+
+/** "arXiv preprint arXiv:…" is not a venue; the id is kept separately. */
+function venueFrom(raw: string | null): string | null {
+  if (!raw || /^arxiv\b|preprint/i.test(raw)) return null;
+  return raw.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Parses BibTeX with a maintained parser and maps each entry to a paper (runs in the BibTeX worker
+ * thread, after checkBibtexBounds). Refusals come back as `{ error }` for the person who pasted it.
+ */
+export function entriesFromBibtex(input: string): { papers: BibtexPaper[] } | { error: string } {
+  const library = parse(input, { sentenceCase: false, english: false, unsupported: "ignore" });
+  if (library.entries.length === 0) {
+    const reason = library.errors[0] ? `: ${library.errors[0].error}` : "";
+    return { error: `No BibTeX entry could be read${reason}. An entry looks like @article{key, title={...}, author={...}, year={2023}}.` };
+  }
+  const papers: BibtexPaper[] = [];
+  for (const entry of library.entries) {
+    const f = entry.fields;
+    const title = (f.title ?? "").replace(/\s+/g, " ").trim();
+    if (!title) return { error: `The entry “${entry.key}” has no title.` };
+    const authors = (f.author ?? []).map(creatorName).filter((n) => n.length > 0);
+    if (authors.length === 0) return { error: `The entry “${entry.key}” has no authors.` };
+    const year = Number.parseInt(f.year ?? f.date ?? "", 10);
+    papers.push({
+      key: entry.key,
+      title,
+      authors,
+      year: Number.isFinite(year) ? year : null,
+      venue: venueFrom(f.booktitle ?? f.journal ?? f.journaltitle ?? null),
+      abstract: f.abstract ?? "",
+      arxivId: arxivFrom(f),
+      doi: f.doi ? normalizeDoi(f.doi) : null,
+      url: f.url ?? null,
+      bibtex: entry.input.trim(),
+    });
+  }
+  return { papers };
+}
