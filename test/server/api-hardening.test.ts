@@ -52,12 +52,13 @@ describe("control characters and out-of-range ids are refused by the schemas", (
   it("refuses a NUL in a paper title, author or abstract with a field message and adds no paper", async () => {
     const before = await count(papers);
     const base = { title: "A fine title", authors: ["Ada"], abstract: "", links: [] };
-    for (const [field, input, path] of [
+    const cases: Array<[string, Parameters<typeof ctx.as.member.papers.create>[0], string]> = [
       ["title", { ...base, title: "Sparse\u0000autoencoders" }, "title"],
       ["author", { ...base, authors: ["Ada", "Bob\u0000"] }, "authors.1"],
       ["abstract", { ...base, abstract: "We find\u0007 that" }, "abstract"],
       ["venue", { ...base, venue: "NeurIPS\u0000" }, "venue"],
-    ] as const) {
+    ];
+    for (const [field, input, path] of cases) {
       await expect(ctx.as.member.papers.create(input), field).rejects.toMatchObject({
         code: "BAD_REQUEST",
         message: expect.stringContaining(`${path}: Remove the control characters`),

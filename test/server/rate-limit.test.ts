@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { papers, rateLimitHits, users } from "../../db/schema";
+import { handleTrpcRequest } from "../../server/http/trpc-handler";
 import { deleteEndedWindows, hitRateLimit, RATE_LIMITS, type RateLimit } from "../../server/services/rate-limit";
 import { callerFor, createUser, testIp, useDatabaseWithRoles } from "../setup/callers";
 
@@ -68,6 +69,26 @@ describe("rate limits on writes", () => {
     const caller = callerFor(ctx.t.db, moderator);
     for (let i = 0; i <= RATE_LIMITS.writesPerUser.max; i++) await caller.papers.create(paper(`Moderator paper ${i}`));
     expect(RATE_LIMITS.writesPerStaffUser.max).toBeGreaterThan(RATE_LIMITS.writesPerUser.max);
+  });
+});
+
+describe("over HTTP", () => {
+  it("answers 429 with Retry-After once an address has used its sign-ups", async () => {
+    const ip = testIp();
+    const signUp = (i: number) =>
+      handleTrpcRequest(
+        new Request("http://mechmap.test/api/trpc/users.signUp", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ json: { email: `http-${i}@example.org`, password: "a long passphrase", name: `H ${i}` } }),
+        }),
+        async () => ({ db: ctx.t.db, getUser: async () => null, clientIp: ip }),
+      );
+    for (let i = 0; i < RATE_LIMITS.signUpsPerIp.max; i++) expect((await signUp(i)).status).toBe(200);
+    const refused = await signUp(99);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.text()).toMatch(/Too many new accounts from your network address\. Try again in \d+ minutes?\./);
   });
 });
 
