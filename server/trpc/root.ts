@@ -1,6 +1,9 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { datasetsRouter } from "./routers/datasets";
+import { experimentsRouter } from "./routers/experiments";
 import { papersRouter } from "./routers/papers";
 import { revisionsRouter } from "./routers/revisions";
+import { runsRouter } from "./routers/runs";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { usersRouter } from "./routers/users";
 
@@ -9,6 +12,9 @@ export const appRouter = createTRPCRouter({
   revisions: revisionsRouter,
   papers: papersRouter,
   users: usersRouter,
+  experiments: experimentsRouter,
+  datasets: datasetsRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

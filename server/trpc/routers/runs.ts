@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { publisherFor } from "../../jobs/publisher";
+import { cancelRun, rerun } from "../../services/runs/control";
+import { getRun, runProgress } from "../../services/runs/read";
+import { idSchema } from "../../validation/text";
+import { createTRPCRouter, memberProcedure, publicProcedure } from "../init";
+
+export const runsRouter = createTRPCRouter({
+  byId: publicProcedure.input(z.object({ id: idSchema })).query(async ({ ctx, input }) => getRun(ctx.db, await ctx.getUser(), input.id)),
+  /** Cheap, for polling: status and progress of up to 100 runs. */
+  progress: publicProcedure
+    .input(z.object({ ids: z.array(idSchema).min(1, "Ask for at least one run.").max(100, "Ask for at most 100 runs at once.") }))
+    .query(async ({ ctx, input }) => runProgress(ctx.db, await ctx.getUser(), input.ids)),
+  rerun: memberProcedure.input(z.object({ id: idSchema })).mutation(async ({ ctx, input }) => rerun(ctx.db, await publisherFor(ctx.db), ctx.user, input.id)),
+  cancel: memberProcedure.input(z.object({ id: idSchema })).mutation(async ({ ctx, input }) => cancelRun(ctx.db, await publisherFor(ctx.db), ctx.user, input.id)),
+});
