@@ -1,0 +1,89 @@
+/**
+ * Turns runProbe's artifacts into rows of run_artifacts — every numeric array (directions, PCA
+ * components, INLP directions, cosine matrices, neuron-map embeddings) as little-endian float32
+ * bytes with its shape — and the small non-numeric remainder (names, snippets, cluster ids) as
+ * JSON "details" kept with the run's facts.
+ */
+import { z } from "zod";
+import { float32Bytes } from "~/server/artifacts/tensor-files";
+import type { ProbeRun } from "../../probes/run-probe";
+import { toStableJson } from "../../probes/serialize";
+
+export interface ArtifactRow {
+  name: string;
+  methodIndex: number;
+  hook: string | null;
+  layer: number | null;
+  shape: number[];
+  data: Buffer;
+}
+
+const f32 = z.instanceof(Float32Array);
+const directions = z.object({ directions: z.array(z.object({ hook: z.string(), layer: z.number().int(), direction: f32 })) });
+const dimensionality = z.array(z.object({ hook: z.string(), layer: z.number().int(), components: z.array(f32), inlpDirections: z.array(f32) }));
+const consistency = z.object({ matrices: z.array(z.object({ hook: z.string(), layers: z.array(z.number().int()), cosines: z.array(z.array(z.number())) })) });
+const neuronMap = z.object({
+  embedding: z.string(),
+  neurons: z.array(z.looseObject({ index: z.number().int(), x: z.number(), y: z.number() })),
+});
+const perLayerKey = z.array(z.looseObject({ hook: z.string(), layer: z.number().int() }));
+
+/** Rows [k, d] stacked into one tensor. */
+function stack(rows: Float32Array[]): { shape: number[]; data: Float32Array } {
+  const d = rows[0]?.length ?? 0;
+  const data = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => {
+    if (r.length !== d) throw new Error(`cannot stack vectors of lengths ${d} and ${r.length}`);
+    data.set(r, i * d);
+  });
+  return { shape: [rows.length, d], data };
+}
+
+function row(name: string, methodIndex: number, hook: string | null, layer: number | null, shape: number[], data: Float32Array): ArtifactRow {
+  return { name, methodIndex, hook, layer, shape, data: float32Bytes(data) };
+}
+
+export function collectArtifacts(run: ProbeRun): { rows: ArtifactRow[]; details: unknown[] } {
+  const rows: ArtifactRow[] = [];
+  const details: unknown[] = [];
+  run.artifacts.forEach(({ method, artifacts }, i) => {
+    if (method === "diffmean" || method === "logistic") {
+      for (const d of directions.parse(artifacts).directions) rows.push(row(`${method}.direction`, i, d.hook, d.layer, [d.direction.length], d.direction));
+      details.push(null);
+    } else if (method === "dimensionality") {
+      for (const l of dimensionality.parse(artifacts)) {
+        if (l.components.length > 0) {
+          const t = stack(l.components);
+          rows.push(row("dimensionality.components", i, l.hook, l.layer, t.shape, t.data));
+        }
+        if (l.inlpDirections.length > 0) {
+          const t = stack(l.inlpDirections);
+          rows.push(row("dimensionality.inlpDirections", i, l.hook, l.layer, t.shape, t.data));
+        }
+      }
+      details.push(null);
+    } else if (method === "consistency") {
+      const parsed = consistency.parse(artifacts);
+      for (const m of parsed.matrices) {
+        const n = m.layers.length;
+        rows.push(row("consistency.cosines", i, m.hook, null, [n, n], Float32Array.from(m.cosines.flat())));
+      }
+      details.push({ matrices: parsed.matrices.map((m) => ({ hook: m.hook, layers: m.layers })) });
+    } else if (method === "neuronMap") {
+      const parsed = neuronMap.parse(artifacts);
+      const key = perLayerKey.parse(run.metrics.methods[i]?.perLayer ?? [])[0] ?? { hook: null, layer: null };
+      const xy = new Float32Array(parsed.neurons.length * 2);
+      parsed.neurons.forEach((n, j) => {
+        xy[2 * j] = n.x;
+        xy[2 * j + 1] = n.y;
+      });
+      rows.push(row("neuronMap.embedding", i, key.hook, key.layer, [parsed.neurons.length, 2], xy));
+      // Row j of the embedding is neurons[j]; the rest (index, cluster, class means, snippets) stays JSON.
+      details.push({ embedding: parsed.embedding, neurons: parsed.neurons.map(({ x: _x, y: _y, ...rest }) => rest) });
+    } else {
+      // anchors, steering, ablation, crossDomain: names and scalars only.
+      details.push(artifacts ?? null);
+    }
+  });
+  return { rows, details: JSON.parse(toStableJson(details)) as unknown[] };
+}
