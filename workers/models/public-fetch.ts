@@ -52,11 +52,21 @@ function assertHttp(url: URL): void {
   }
 }
 
-/** Resolves the host and checks every address; returns the one to connect to. */
-export async function resolveAllowed(url: URL, policy: AddressPolicy): Promise<{ address: string; family: 4 | 6 }> {
+export interface CheckedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Host name -> every address it resolves to (dns.lookup, as the system resolver answers). */
+export type ResolveHost = (host: string) => Promise<Array<{ address: string; family: number }>>;
+
+const systemResolve: ResolveHost = (host) => lookup(host, { all: true, verbatim: true });
+
+/** Resolves the host and checks every address; returns them all (the only ones the request may use). */
+export async function resolveAllowed(url: URL, policy: AddressPolicy, resolveHost: ResolveHost = systemResolve): Promise<CheckedAddress[]> {
   assertHttp(url);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const addresses = await lookup(host, { all: true, verbatim: true });
+  const addresses = await resolveHost(host);
   const first = addresses[0];
   if (!first) throw new Error(`${host} did not resolve to any address`);
   for (const { address } of addresses) {
@@ -69,14 +79,19 @@ export async function resolveAllowed(url: URL, policy: AddressPolicy): Promise<{
       );
     }
   }
-  return { address: first.address, family: first.family === 6 ? 6 : 4 };
+  return addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 }
 
-/** A lookup that always answers the already-checked address. */
-function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
+/** A lookup that answers only the already-checked addresses (all of them, so Happy Eyeballs still works). */
+function pinnedLookup(checked: readonly CheckedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
+    if (options.all) {
+      callback(null, checked.map((a) => ({ ...a })));
+      return;
+    }
+    const pick = checked.find((a) => !options.family || a.family === options.family) ?? checked[0];
+    if (!pick) callback(new Error("no checked address to connect to"), "", 4);
+    else callback(null, pick.address, pick.family);
   };
 }
 
@@ -89,10 +104,10 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   return headers;
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, target: { address: string; family: 4 | 6 }): Promise<http.IncomingMessage> {
+function requestOnce(url: URL, headers: Record<string, string>, checked: readonly CheckedAddress[]): Promise<http.IncomingMessage> {
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: "GET", headers, agent: false, lookup: pinnedLookup(target.address, target.family) }, resolve);
+    const req = client.request(url, { method: "GET", headers, agent: false, lookup: pinnedLookup(checked) }, resolve);
     req.on("error", reject);
     req.end();
   });
@@ -115,15 +130,15 @@ export interface PublicResponse {
  */
 export async function fetchPublic(
   url: string,
-  options: { headers?: Record<string, string>; policy?: AddressPolicy; maxRedirects?: number } = {},
+  options: { headers?: Record<string, string>; policy?: AddressPolicy; maxRedirects?: number; resolveHost?: ResolveHost } = {},
 ): Promise<PublicResponse> {
   const policy = options.policy ?? defaultAddressPolicy();
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
   const redirectHeaders: Headers[] = [];
   let current = new URL(url);
   for (let hop = 0; ; hop++) {
-    const target = await resolveAllowed(current, policy);
-    const res = await requestOnce(current, options.headers ?? {}, target);
+    const checked = await resolveAllowed(current, policy, options.resolveHost);
+    const res = await requestOnce(current, options.headers ?? {}, checked);
     const status = res.statusCode ?? 0;
     const headers = toHeaders(res.headers);
     const location = headers.get("location");
@@ -140,6 +155,8 @@ export async function fetchPublic(
       current = next;
       continue;
     }
+    // The reader attaches its own handlers; until then a dropped connection must not crash the process.
+    res.on("error", () => {});
     return { status, headers, body: res, url: current.href, redirectHeaders };
   }
 }

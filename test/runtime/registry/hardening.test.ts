@@ -12,7 +12,7 @@ import { models } from "../../../db/schema";
 import { EXIT, runModelCli } from "../../../workers/cli/model";
 import { ModelRegistryError } from "../../../workers/models/errors";
 import { cachePathFor } from "../../../workers/models/hub-download";
-import { ANY_ADDRESS, type AddressPolicy, RefusedTargetError, fetchPublic } from "../../../workers/models/public-fetch";
+import { ANY_ADDRESS, type AddressPolicy, PUBLIC_ONLY, RefusedTargetError, fetchPublic } from "../../../workers/models/public-fetch";
 import { DEMO_MODEL, addModel, getModel, listModels, registerDemoModel, removeModel } from "../../../workers/models/registry";
 import { PROJECT_ROOT, STORIES_GGUF, STORIES_SHA256 } from "../fixtures";
 import { writeGguf } from "../writers/gguf-writer";
@@ -125,6 +125,27 @@ describe("download targets must be public addresses", () => {
     expect(hub.server.requests.filter((r) => r.path === "/loop")).toHaveLength(6);
     hub.server.redirects.set("/to-file", "file:///etc/passwd");
     await expect(fetchPublic(`${hub.server.url}/to-file`, { policy: ANY_ADDRESS })).rejects.toThrow("refused to connect to file:///etc/passwd: only http and https are allowed, not file");
+
+    // The connection goes to the checked addresses, not to a second DNS answer: a name the system
+    // resolver cannot resolve still reaches the server the (injected) checked lookup answered.
+    hub.server.files.set("/pinned", Buffer.from("ok"));
+    const port = new URL(hub.server.url).port;
+    const resolved: string[] = [];
+    const res = await fetchPublic(`http://model-host.invalid:${port}/pinned`, {
+      policy: ANY_ADDRESS,
+      resolveHost: async (host) => {
+        resolved.push(host);
+        return [{ address: "127.0.0.1", family: 4 }];
+      },
+    });
+    expect(res.status).toBe(200);
+    res.body.destroy();
+    expect(resolved).toEqual(["model-host.invalid"]);
+    const refusedLater = fetchPublic(`http://model-host.invalid:${port}/pinned`, {
+      policy: PUBLIC_ONLY,
+      resolveHost: async () => [{ address: "93.184.215.14", family: 4 }, { address: "10.0.0.7", family: 4 }],
+    });
+    await expect(refusedLater).rejects.toThrow(/model-host\.invalid resolves to 10\.0\.0\.7, a private address, not a public one/);
 
     hub.server.redirects.set("/a/stories260K.gguf", "/b/stories260K.gguf"); // relative Location
     hub.server.files.set("/b/stories260K.gguf", stories);
