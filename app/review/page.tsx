@@ -40,8 +40,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       </div>
     );
   }
-  const queue = await caller.revisions.pending({ page: pageParam((await searchParams).page) });
-  const pending = queue.items;
+  const counts = await caller.revisions.pendingCount();
+  // A page past the end (the queue shrank meanwhile) shows the last one.
+  const page = Math.min(pageParam((await searchParams).page), counts.pageCount);
+  const pending = await caller.revisions.pending({ page });
+  const queue = { ...counts, page };
   const href = (page: number) => (page > 1 ? `/review?page=${page}` : "/review");
   return (
     <div className="page">

@@ -126,14 +126,17 @@ export async function reviewRevision(db: Database, input: { reviewerId: string; 
   return result;
 }
 
-/** The review queue, oldest first, one page at a time. */
+/** How many edits wait for review, and how many the queue shows per page. */
+export async function countPendingRevisions(db: Database) {
+  const [row] = await db.select({ total: count() }).from(techniqueRevisions).where(eq(techniqueRevisions.status, "pending"));
+  const total = row?.total ?? 0;
+  return { total, pageSize: REVIEW_PAGE_SIZE, pageCount: Math.max(1, Math.ceil(total / REVIEW_PAGE_SIZE)) };
+}
+
+/** One page of the review queue, oldest first (empty past the end). */
 export async function listPendingRevisions(db: Database, input: { page: number }) {
   const author = alias(users, "author");
-  const [totalRow] = await db.select({ total: count() }).from(techniqueRevisions).where(eq(techniqueRevisions.status, "pending"));
-  const total = totalRow?.total ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / REVIEW_PAGE_SIZE));
-  const page = Math.min(input.page, pageCount);
-  const items = await db
+  return db
     .select({
       id: techniqueRevisions.id,
       message: techniqueRevisions.message,
@@ -151,6 +154,5 @@ export async function listPendingRevisions(db: Database, input: { page: number }
     .where(eq(techniqueRevisions.status, "pending"))
     .orderBy(asc(techniqueRevisions.createdAt), asc(techniqueRevisions.id))
     .limit(REVIEW_PAGE_SIZE)
-    .offset((page - 1) * REVIEW_PAGE_SIZE);
-  return { items, total, page, pageCount, pageSize: REVIEW_PAGE_SIZE };
+    .offset((input.page - 1) * REVIEW_PAGE_SIZE);
 }
