@@ -75,7 +75,8 @@ export class TaskWorker {
     const file = path.join(RENDER_DIR, this.options.module);
     const boot = path.join(RENDER_DIR, "worker-boot.mjs");
     if (!existsSync(file) || !existsSync(boot)) return Promise.reject(new Error(`worker module not found: ${file} (run from the project root)`));
-    const worker = new Worker(boot, {
+    // Not bundled: the boot file loads the TypeScript worker with tsx at run time.
+    const worker = new Worker(/* turbopackIgnore: true */ boot, {
       workerData: { module: pathToFileURL(file).href },
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, stackSizeMb: 4 },
       stdout: false,
