@@ -18,6 +18,8 @@ const schema = z.object({
   ORCID_ISSUER: z.string().url().default("https://orcid.org"),
   MECHMAP_FIXTURES_DIR: z.string().optional(),
   MECHMAP_CACHE_DIR: z.string().optional(),
+  /** The installation the database must belong to (set by `npm start`); see db/installation.ts. */
+  MECHMAP_INSTALLATION_ID: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

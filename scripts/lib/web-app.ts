@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-database";
+import { LIFELINE_ENV } from "./supervisor";
 
 const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "next");
 const TSX_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
@@ -60,6 +61,8 @@ export function buildWebApp(env: NodeJS.ProcessEnv, options: { quiet?: boolean }
 export interface WebServer {
   url: string;
   process: ChildProcess;
+  /** Resolves with a description once the server process has exited. */
+  exited: Promise<string>;
   /** The last lines the server printed (when started quietly). */
   log: () => string;
   stop: () => Promise<void>;
@@ -70,7 +73,10 @@ async function waitUntilAnswering(url: string, child: ChildProcess, log: () => s
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the web server exited (code ${child.exitCode}) before answering:\n${log()}`);
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
+      // serve.ts listens once Next.js is prepared, and answers /api/health itself: any answer means
+      // ready (503 included: the database may be down, and pages then say so).
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (response.ok || response.status === 503) return;
     } catch {
       // not up yet
     }
@@ -79,22 +85,26 @@ async function waitUntilAnswering(url: string, child: ChildProcess, log: () => s
   throw new Error(`The server did not answer ${url} within ${timeoutMs / 1000}s:\n${log()}`);
 }
 
-/** The production server (scripts/serve.ts: Next.js on every core) in its own process group, resolved once it answers HTTP. */
+/**
+ * The production server (scripts/serve.ts: Next.js on every core) in its own process group,
+ * resolved once it answers HTTP. Its stdin is a lifeline: it exits when this process does.
+ */
 export async function startWebServer(options: { port: number; host?: string; env: NodeJS.ProcessEnv; quiet?: boolean; timeoutMs?: number }): Promise<WebServer> {
   const host = options.host ?? "127.0.0.1";
   const child = spawn(TSX_BIN, [path.join(PROJECT_ROOT, "scripts", "serve.ts"), "--port", String(options.port), "--host", host], {
     cwd: PROJECT_ROOT,
-    env: { ...options.env, NODE_ENV: "production", PORT: String(options.port) },
-    stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+    env: { ...options.env, NODE_ENV: "production", PORT: String(options.port), [LIFELINE_ENV]: "stdin" },
+    stdio: options.quiet ? ["pipe", "pipe", "pipe"] : ["pipe", "inherit", "inherit"],
     detached: true,
   });
+  child.stdin?.on("error", () => {});
+  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ? `was killed (${signal})` : `exited (${code})`)));
   let output = "";
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const stop = async () => {
-    if (child.exitCode !== null || !child.pid) return;
-    const exited = new Promise((r) => child.once("exit", r));
+    if (!child.pid) return;
     const signalGroup = (signal: NodeJS.Signals) => {
       try {
         process.kill(-(child.pid ?? 0), signal); // next start and its workers
@@ -104,14 +114,16 @@ export async function startWebServer(options: { port: number; host?: string; env
     };
     signalGroup("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) signalGroup("SIGKILL");
+    // Web processes that outlived serve.ts's primary are in its group too.
+    signalGroup("SIGKILL");
+    await exited;
   };
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${options.port}`;
   try {
-    await waitUntilAnswering(`${url}/api/auth/providers`, child, () => output, options.timeoutMs ?? 90_000);
+    await waitUntilAnswering(`${url}/api/health`, child, () => output, options.timeoutMs ?? 90_000);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, process: child, log: () => output, stop };
+  return { url, process: child, exited, log: () => output, stop };
 }
