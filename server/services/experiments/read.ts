@@ -109,10 +109,12 @@ export async function getExperiment(db: Database, viewer: SessionUser | null, in
         changeNote: experimentVersions.changeNote,
         publishedAt: experimentVersions.publishedAt,
         createdAt: experimentVersions.createdAt,
-        runs: sql<number>`(select count(*)::int from ${runs} where ${runs.versionId} = ${experimentVersions.id})`,
+        runs: sql<number>`count(${runs.id})::int`,
       })
       .from(experimentVersions)
+      .leftJoin(runs, eq(runs.versionId, experimentVersions.id))
       .where(eq(experimentVersions.experimentId, experiment.id))
+      .groupBy(experimentVersions.id)
       .orderBy(desc(experimentVersions.version)),
   ]);
   const dataset = datasetRows[0];
