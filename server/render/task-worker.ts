@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /** How a task ended when the worker could not answer: the text is shown to people. */
 export class TaskWorkerError extends Error {
@@ -75,13 +75,15 @@ export class TaskWorker {
     const file = path.join(RENDER_DIR, this.options.module);
     const boot = path.join(RENDER_DIR, "worker-boot.mjs");
     if (!existsSync(file) || !existsSync(boot)) return Promise.reject(new Error(`worker module not found: ${file} (run from the project root)`));
-    // Not bundled: the boot file loads the TypeScript worker with tsx at run time.
-    const worker = new Worker(/* turbopackIgnore: true */ boot, {
+    const options: WorkerOptions = {
       workerData: { module: pathToFileURL(file).href },
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, stackSizeMb: 4 },
       stdout: false,
       stderr: false,
-    });
+    };
+    // Reflect.construct, not `new Worker(path)`: Next's bundler would otherwise try to bundle the
+    // boot file (and tsx's esbuild binary with it); it must stay a file loaded at run time.
+    const worker = Reflect.construct(Worker, [boot, options]) as Worker;
     worker.unref();
     this.worker = worker;
     return new Promise<Worker>((resolve, reject) => {
