@@ -1,5 +1,5 @@
 /**
- * npm run model -- add <source> [--name N] [--licence L] | list | remove <name>
+ * npm run model -- add <source> [--name N] [--licence L] [--sha256 H] | list | remove <name>
  * Exit codes: 0 ok, 1 the add failed (download/weights), 2 usage or invalid input (incl. a FIFO,
  * device or directory without a model), 3 name taken, 4 no such model, 5 a download target is not a
  * public address, 6 the weights are damaged (NaN/Infinity values or a sha256 mismatch).
@@ -15,9 +15,11 @@ import { formatBytes, renderProgressBar } from "../models/progress-bar";
 import { type ModelRow, addModel, listModels, removeModel } from "../models/registry";
 
 export const USAGE = `Usage:
-  npm run model -- add <source> [--name <name>] [--licence <licence>]
+  npm run model -- add <source> [--name <name>] [--licence <licence>] [--sha256 <hex>]
       <source>: a local .gguf file or Hugging Face model directory,
                 hf:<org>/<repo>[/<file>], or an http(s) URL
+      --sha256: the published hash the weights must have (hub files are checked
+                against the hash the hub publishes when none is given)
   npm run model -- list
   npm run model -- remove <name>
 Downloads reach only public addresses unless MECHMAP_ALLOW_PRIVATE_MODEL_URLS=1.
@@ -34,13 +36,19 @@ export interface CliIo {
 }
 
 const commandSchema = z.discriminatedUnion("command", [
-  z.object({ command: z.literal("add"), source: z.string().min(1), name: z.string().optional(), licence: z.string().optional() }),
+  z.object({
+    command: z.literal("add"),
+    source: z.string().min(1),
+    name: z.string().optional(),
+    licence: z.string().optional(),
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  }),
   z.object({ command: z.literal("list") }),
   z.object({ command: z.literal("remove"), name: z.string().min(1) }),
 ]);
 type Command = z.infer<typeof commandSchema>;
 
-const OPTIONS = { name: { type: "string" }, licence: { type: "string" }, license: { type: "string" } } as const;
+const OPTIONS = { name: { type: "string" }, licence: { type: "string" }, license: { type: "string" }, sha256: { type: "string" } } as const;
 
 function safeParseArgs(argv: string[]) {
   try {
@@ -57,7 +65,7 @@ export function parseCommand(argv: string[]): Command | null {
   if (extra.length > 0) return null;
   const v = parsed.values;
   const candidate =
-    command === "add" ? { command, source: arg, name: v.name, licence: v.licence ?? v.license }
+    command === "add" ? { command, source: arg, name: v.name, licence: v.licence ?? v.license, sha256: v.sha256 }
     : command === "remove" ? { command, name: arg }
     : command === "list" && arg === undefined ? { command }
     : null;
@@ -131,7 +139,11 @@ export async function runModelCli(argv: string[], db: Database, io: CliIo, optio
     }
     const progress = progressReporter(io);
     try {
-      const row = await addModel(db, { source: cmd.source, name: cmd.name, licence: cmd.licence }, { cacheDir: options.cacheDir, onProgress: progress.onProgress });
+      const row = await addModel(
+        db,
+        { source: cmd.source, name: cmd.name, licence: cmd.licence },
+        { cacheDir: options.cacheDir, onProgress: progress.onProgress, ...(cmd.sha256 ? { expectedSha256: cmd.sha256.toLowerCase() } : {}) },
+      );
       progress.finish();
       io.out(`Added ${describeModel(row)}`);
       return EXIT.ok;

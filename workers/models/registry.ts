@@ -5,13 +5,14 @@
  * row; any failure after that leaves the row `failed` with a reason a user can act on — never a row that
  * claims more than is true. A failed (or abandoned) add can be retried under the same name.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { asc, eq, or } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import { DamagedWeightsError, ModelFormatError } from "../runtime/formats/errors";
+import { hfDirectorySha256 } from "../runtime/formats/hf-model";
 import { inspectModel } from "../runtime/formats/inspect";
 import { checkModelPath } from "../runtime/formats/model-path";
 import { sha256File } from "../runtime/formats/sha256";
@@ -139,10 +140,10 @@ async function checkTarget(source: ModelSource, policy: AddressPolicy): Promise<
   }
 }
 
-/** A local file must be the published one when its hash is known (the demo model's fixture). */
+/** A local model must be the published one when its hash is known (the demo model's fixture). */
 async function checkLocalSha256(localPath: string, expected: string | null | undefined): Promise<void> {
   if (!expected) return;
-  const actual = await sha256File(localPath);
+  const actual = statSync(localPath).isDirectory() ? await hfDirectorySha256(localPath) : await sha256File(localPath);
   if (actual !== expected.toLowerCase()) {
     throw new ModelRegistryError(
       "DAMAGED",

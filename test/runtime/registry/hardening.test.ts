@@ -190,6 +190,16 @@ describe("damaged weights are refused", () => {
     expect(byValues.message).toMatch(/^stories-random\.gguf: blk\.\d+\.\w+\.weight has [\d,]+ non-finite values? \(NaN or Infinity\); the file is damaged$/);
   });
 
+  it("the CLI checks a given --sha256 (exit code 6 on a mismatch, 2 for a malformed hash)", async () => {
+    const wrong = capture();
+    expect(await runModelCli(["add", STORIES_GGUF, "--name", "pinned", "--sha256", "ab".repeat(32)], hub.tdb.db, wrong.io)).toBe(EXIT.damaged);
+    expect(wrong.err()).toBe(`error: sha256 mismatch for stories260K.gguf: expected ${"ab".repeat(32)}, got ${STORIES_SHA256}. The file is not the published model (damaged or modified); replace it with a fresh copy.\n`);
+    expect(await runModelCli(["add", STORIES_GGUF, "--name", "pinned", "--sha256", "xyz"], hub.tdb.db, capture().io)).toBe(EXIT.usage);
+    const right = capture();
+    expect(await runModelCli(["add", STORIES_GGUF, "--name", "pinned", "--sha256", STORIES_SHA256.toUpperCase()], hub.tdb.db, right.io)).toBe(EXIT.ok);
+    expect(right.out[0]).toMatch(/^Added pinned {2}ready/);
+  });
+
   it("checks the sha256 the hub publishes for an LFS file (X-Linked-Etag on the redirect)", async () => {
     const wrong = "0".repeat(64);
     hub.server.redirects.set("/acme/tiny/resolve/main/copy.gguf", `${hub.server.url}/cdn/blob-1`);
