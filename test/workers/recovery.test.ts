@@ -71,10 +71,10 @@ describe("worker recovery", () => {
 
   it("stops taking jobs when the database turns out to be another installation's", async () => {
     await t.db.insert(installation).values({ id: "someone-else" });
-    let refused: Error | null = null;
+    let refused = null as Error | null;
     const loop = await startJobLoop(t.url, { cacheDir, log: () => {}, installationId: "mine", heartbeatIntervalMs: 200, onWrongDatabase: (e) => (refused = e) });
     loops.push(loop);
-    const error = await until("the refusal", async () => refused);
+    const error = await until("the refusal", async () => refused ?? undefined);
     expect(error.message).toMatch(/belongs to MechMap installation someone-else, not to this one \(mine\)/);
   });
 });
