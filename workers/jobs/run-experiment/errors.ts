@@ -47,6 +47,7 @@ export function errorMessage(error: unknown): string {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
   const m = Math.floor(s / 60);
