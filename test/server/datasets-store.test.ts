@@ -13,8 +13,8 @@ import { labelledCsv } from "./experiments-fixtures";
 const ctx = useDatabaseWithRoles();
 const count = async () => (await ctx.t.db.select({ id: datasets.id }).from(datasets)).length;
 
-function post(query: string, body: BodyInit | null, headers: Record<string, string> = {}): Request {
-  const init: RequestInit & { duplex: "half" } = { method: "POST", body, headers, duplex: "half" };
+function post(query: string, body: string | Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Request {
+  const init: RequestInit & { duplex: "half" } = { method: "POST", body: body instanceof Uint8Array ? new Uint8Array(body) : body, headers, duplex: "half" };
   return new Request(`http://localhost/api/datasets?${query}`, init);
 }
 

@@ -54,7 +54,7 @@ export function draftInput(salt = "x") {
     techniques: ["linear-probing", "caa"],
     paperIds: [],
     spec: inlineSpec(salt),
-    claims: [{ metric: "diffmean.accuracy", where: { kind: "peak" }, comparison: "gte", value: 0.9 }],
+    claims: [{ metric: "diffmean.accuracy", where: { kind: "peak" as const }, comparison: "gte" as const, value: 0.9 }],
   };
 }
 
