@@ -10,6 +10,8 @@ export interface DatabaseConnection {
 
 /** Opens a connection pool; the caller owns it and closes it. */
 export function connect(url: string, options: { max?: number } = {}): DatabaseConnection {
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  // A server that does not answer fails requests within seconds rather than holding them for 30 s;
+  // postgres.js reconnects on its own once the server is back.
+  const sql = postgres(url, { max: options.max ?? 10, connect_timeout: 10, onnotice: () => {} });
   return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
 }

@@ -70,7 +70,9 @@ export async function verifyInstallation(url: string, expected: string): Promise
     try {
       found = await readInstallationId(sql);
     } catch (error) {
-      throw explainConnectError(error, url);
+      // A database from before installation ids (no table yet) is not known to be ours either.
+      if ((error as { code?: string }).code === "42P01") found = null;
+      else throw explainConnectError(error, url);
     }
     if (found !== expected) throw new InstallationMismatchError(expected, found, describeDatabase(url));
   } finally {

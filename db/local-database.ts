@@ -3,7 +3,7 @@ import { ensureAppRole, isSuperuser } from "./app-role";
 import { ensureDatabase } from "./create-database";
 import { readState, randomSecret, updateState } from "./embedded-state";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded-postgres";
-import { ensureInstallation, INSTALLATION_ENV } from "./installation";
+import { ensureInstallation, INSTALLATION_ENV, verifyInstallation } from "./installation";
 import { runMigrations } from "./migrate";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -52,16 +52,24 @@ export async function resolveDatabaseUrl(options: DatabaseOptions = {}): Promise
 }
 
 /**
- * The database, migrated, with this installation's id checked: the expected id comes from
- * MECHMAP_INSTALLATION_ID, else (embedded) from the data directory's state; with DATABASE_URL
- * and no expectation, the database's own id is adopted (and made when missing).
+ * The database, migrated, with this installation's id checked. `npm start` ("ensure") records the
+ * id when the database has none: the one kept beside the embedded data, else (DATABASE_URL) the
+ * given MECHMAP_INSTALLATION_ID or a new one. Processes it starts ("verify": web, worker) only
+ * compare, before touching anything, and refuse a database that is not theirs.
  */
-export async function preparePlatformDatabase(options: DatabaseOptions = {}): Promise<ResolvedDatabase & { installationId: string }> {
+export async function preparePlatformDatabase(options: DatabaseOptions & { installation?: "ensure" | "verify" } = {}): Promise<ResolvedDatabase & { installationId: string }> {
   const database = await resolveDatabaseUrl(options);
   try {
-    await runMigrations(database.url);
     const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
-    const expected = (options.env ?? process.env)[INSTALLATION_ENV] || (database.embedded ? readState(dataDir)?.installationId : undefined);
+    const given = (options.env ?? process.env)[INSTALLATION_ENV] || undefined;
+    if (options.installation === "verify") {
+      if (!given) throw new Error(`${INSTALLATION_ENV} is not set: nothing to verify the database against.`);
+      await verifyInstallation(database.url, given);
+      await runMigrations(database.url);
+      return { ...database, installationId: given };
+    }
+    await runMigrations(database.url);
+    const expected = given ?? (database.embedded ? readState(dataDir)?.installationId : undefined);
     const installationId = await ensureInstallation(database.url, expected);
     // The server we started from this data directory is ours by construction: remember its id.
     if (database.embedded && !expected) updateState(dataDir, { installationId });

@@ -20,10 +20,10 @@ onSupervisorGone(() => void stop(0));
 
 try {
   // Checks the database is this installation's (MECHMAP_INSTALLATION_ID, set by `npm start`) before any job.
-  const database = await preparePlatformDatabase();
+  const database = await preparePlatformDatabase({ installation: process.env[INSTALLATION_ENV] ? "verify" : "ensure" });
   stopDatabase = database.stop;
   loop = await startJobLoop(database.url, {
-    installationId: process.env[INSTALLATION_ENV] || database.installationId,
+    installationId: database.installationId,
     onWrongDatabase: () => void stop(1),
   });
   console.log(`[worker] ${loop.workerId} waiting for jobs`);

@@ -60,6 +60,8 @@ describe("each embedded data directory is its own installation", () => {
     // Even with working credentials (e.g. a shared DATABASE_URL), the id tells the databases apart.
     await expect(verifyInstallation(b.url, a.installationId)).rejects.toThrow(/belongs to MechMap installation .*not to this one/);
     await expect(verifyInstallation(b.url, b.installationId)).resolves.toBeUndefined();
+    // A worker or web process started for A (MECHMAP_INSTALLATION_ID) refuses B's database before touching it.
+    await expect(preparePlatformDatabase({ dataDir: dirB, port, quiet: true, env: { MECHMAP_INSTALLATION_ID: a.installationId }, installation: "verify" })).rejects.toThrow(/not to this one/);
 
     // A restarted while B holds its port takes another one and records it; then keeps it.
     const again = await startEmbeddedPostgres({ dataDir: dirA, port, quiet: true });
