@@ -131,6 +131,14 @@ describe("experiments", () => {
     expect(v1.runs).toHaveLength(2);
     expect(new Set([...v1.runs, ...latest.runs].map((r) => r.id)).size).toBe(4);
     await expect(ctx.as.anonymous.experiments.byId({ id: draft.id, version: 3 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // An edit that changes nothing makes no version and queues nothing.
+    const runsBefore = (await ctx.t.db.select().from(runs)).length;
+    await expect(ctx.as.member.experiments.update({ id: draft.id, ...draftInput("versions"), title: "Sentiment, second try", changeNote: "Again" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("changes nothing"),
+    });
+    expect((await ctx.t.db.select().from(runs)).length).toBe(runsBefore);
+    expect((await ctx.as.anonymous.experiments.byId({ id: draft.id })).experiment.latestVersion).toBe(2);
   });
 
   it("only the author edits and publishes; others are refused and nothing changes", async () => {

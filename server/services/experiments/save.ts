@@ -2,10 +2,11 @@ import { and, eq } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Database } from "~/db/client";
 import { experimentVersionPapers, experimentVersionTechniques, experiments, experimentVersions } from "~/db/schema";
-import { notFound } from "../../errors";
+import type { Queryable } from "~/db/transaction";
+import { DomainError, notFound } from "../../errors";
 import type { SessionUser } from "../../trpc/context";
 import { enqueueRuns } from "../runs/queue";
-import { insertLinks, resolveContent, versionColumns } from "./content";
+import { insertLinks, type ResolvedContent, resolveContent, versionColumns } from "./content";
 import type { ExperimentContent, UpdateExperimentInput } from "./input";
 import { assertCanEdit } from "./permissions";
 import { createRunsForVersion } from "./publish";
@@ -14,6 +15,32 @@ import { createRunsForVersion } from "./publish";
  * Writing experiments. A draft has one version, edited in place. Editing a published experiment
  * adds version N+1, published at once with its runs queued; earlier versions and their runs stay.
  */
+
+/** JSON with sorted keys: jsonb does not keep the key order it was given. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+}
+
+/** True when the latest version already holds exactly this content (a published edit must change something). */
+async function unchanged(tx: Queryable, experimentId: number, number: number, c: ResolvedContent): Promise<boolean> {
+  const [current] = await tx.select().from(experimentVersions).where(and(eq(experimentVersions.experimentId, experimentId), eq(experimentVersions.version, number)));
+  if (!current) return false;
+  const [tRows, pRows] = await Promise.all([
+    tx.select({ id: experimentVersionTechniques.techniqueId }).from(experimentVersionTechniques).where(eq(experimentVersionTechniques.versionId, current.id)),
+    tx.select({ id: experimentVersionPapers.paperId }).from(experimentVersionPapers).where(eq(experimentVersionPapers.versionId, current.id)),
+  ]);
+  const ids = (rows: Array<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b);
+  const next = versionColumns(c);
+  return (
+    current.title === next.title &&
+    current.question === next.question &&
+    current.datasetId === next.datasetId &&
+    canonical(current.spec) === canonical(next.spec) &&
+    canonical(current.claims) === canonical(next.claims) &&
+    canonical(ids(tRows)) === canonical([...c.techniqueIds].sort((a, b) => a - b)) &&
+    canonical(ids(pRows)) === canonical([...c.paperIds].sort((a, b) => a - b))
+  );
+}
 
 export async function createDraft(db: Database, user: SessionUser, content: ExperimentContent) {
   const resolved = await resolveContent(db, content);
@@ -54,6 +81,9 @@ export async function updateExperiment(db: Database, getBoss: () => Promise<PgBo
       await insertLinks(tx, version.id, resolved);
       await tx.update(experiments).set({ updatedAt: now }).where(eq(experiments.id, experiment.id));
       return { id: experiment.id, version: experiment.latestVersion, state: "draft" as const, runIds: [] as number[] };
+    }
+    if (await unchanged(tx, experiment.id, experiment.latestVersion, resolved)) {
+      throw new DomainError("BAD_REQUEST", `This edit changes nothing: version ${experiment.latestVersion} already says exactly this, so no new version (and no new runs) were made.`);
     }
     const number = experiment.latestVersion + 1;
     const [version] = await tx
