@@ -2,6 +2,7 @@ import "katex/dist/katex.min.css";
 import "./globals.css";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { CspSafeZod } from "./_components/csp-safe-zod";
 import { Providers } from "./_trpc/client";
 import { SiteHeader } from "./_components/site-header";
 
@@ -14,6 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <CspSafeZod />
         <a className="skip-link" href="#main">
           Skip to content
         </a>

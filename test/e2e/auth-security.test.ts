@@ -1,0 +1,205 @@
+import { randomBytes } from "node:crypto";
+import { desc, eq } from "drizzle-orm";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { connect, type DatabaseConnection } from "../../db/client";
+import { signInAttempts } from "../../db/schema";
+import { setRole, signUp } from "../../server/services/users";
+
+const baseUrl = inject("e2eBaseUrl");
+const origin = new URL(baseUrl).origin;
+const url = (p: string) => new URL(p, baseUrl).toString();
+const run = randomBytes(4).toString("hex");
+const person = { email: `auth-${run}@example.test`, password: `auth-password-${run}`, name: `Auth ${run}` };
+
+let connection: DatabaseConnection;
+let browser: Browser;
+
+beforeAll(async () => {
+  connection = connect(inject("e2eDatabaseUrl"), { max: 1 });
+  await signUp(connection.db, person);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await connection?.close();
+});
+
+/** A fresh browser context (no cookies) and page, with CSP violations collected from events and the console. */
+async function freshPage(): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(m.text())) violations.push(m.text().slice(0, 500));
+  });
+  await page.exposeFunction("reportCspViolation", (text: string) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (globalThis as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
+      report(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  return { context, page, violations };
+}
+
+async function signIn(page: Page, path = "/signin") {
+  await page.goto(url(path));
+  await page.locator("#main").getByLabel("Email").fill(person.email);
+  await page.locator("#main").getByLabel("Password").fill(person.password);
+  await page.locator("#main").getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("account-name").waitFor();
+}
+
+/** The Cookie header a browser context would send. */
+async function cookieHeader(context: BrowserContext): Promise<string> {
+  return (await context.cookies(baseUrl)).map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
+/** `users.me` over HTTP with the given cookies: the signed-in email, or null. */
+async function me(cookie: string): Promise<string | null> {
+  const res = await fetch(url("/api/trpc/users.me"), { headers: { cookie } });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { result: { data: { json: { email: string } | null } } };
+  return body.result.data.json?.email ?? null;
+}
+
+describe("security headers", () => {
+  it("pages and API responses carry a nonce CSP and the other headers", async () => {
+    for (const path of ["/", "/api/trpc/users.me"]) {
+      const res = await fetch(url(path));
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(csp, path).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      for (const directive of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"]) expect(csp, path).toContain(directive);
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), path).toBe("strict-origin-when-cross-origin");
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+    }
+  });
+
+  it("every script in a page carries that response's nonce, and the nonce changes per request", async () => {
+    const nonces = new Set<string>();
+    for (const path of ["/", "/signin"]) {
+      const res = await fetch(url(path));
+      const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+      expect(nonce, path).toBeTruthy();
+      nonces.add(nonce ?? "");
+      const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, path).toContain(`nonce="${nonce}"`);
+    }
+    expect(nonces.size).toBe(2);
+  });
+
+  it("the main pages run with no CSP violation in Chromium (map, technique, papers, sign-in)", async () => {
+    const { context, page, violations } = await freshPage();
+    try {
+      await page.goto(url("/"));
+      await page.locator('#main [data-testid="map-canvas"][data-ready="true"]').waitFor(); // cytoscape ran
+      await page.goto(url("/techniques/contrastive-activation-addition"));
+      await page.locator("#main h1").waitFor();
+      await page.goto(url("/papers"));
+      await page.locator("#main h1").waitFor();
+      // A client-side navigation loads more chunks through the nonce'd scripts ('strict-dynamic').
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Map" }).click();
+      await page.locator('#main [data-testid="map-canvas"][data-ready="true"]').waitFor();
+      await signIn(page); // the sign-in form works only once React has hydrated it
+      expect(violations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("callbackUrl after sign-in", () => {
+  it("a tab-smuggled off-site callbackUrl lands on the home page of this site", async () => {
+    const { context, page } = await freshPage();
+    try {
+      await signIn(page, "/signin?callbackUrl=%2F%09%2Fevil.example%2Fphish");
+      expect(new URL(page.url()).origin).toBe(origin);
+      expect(new URL(page.url()).pathname).toBe("/");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a line feed in callbackUrl is no server error, and a same-site path is kept", async () => {
+    for (const query of ["%0A", "%2F%0A", "https%3A%2F%2Fevil.example"]) {
+      expect((await fetch(url(`/signin?callbackUrl=${query}`))).status, query).toBe(200);
+      const res = await fetch(url(`/api/auth/signin?callbackUrl=${query}`), { redirect: "manual" });
+      expect(res.status, query).toBeLessThan(500);
+      const location = res.headers.get("location");
+      if (location) expect(new URL(location, baseUrl).origin, query).toBe(origin);
+    }
+    const { context, page } = await freshPage();
+    try {
+      await signIn(page, "/signin?callbackUrl=%2Fpapers%3Fx%3D1");
+      await page.waitForURL(/\/papers\?x=1$/);
+      expect(new URL(page.url()).origin).toBe(origin);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("sessions can be revoked", () => {
+  it("after signing out, the old cookie is signed out too", async () => {
+    const { context, page } = await freshPage();
+    try {
+      await signIn(page);
+      const cookie = await cookieHeader(context);
+      expect(await me(cookie)).toBe(person.email);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("link", { name: "Sign in" }).first().waitFor();
+      expect(await me(cookie)).toBeNull();
+      // next-auth's own session endpoint agrees.
+      const session = await fetch(url("/api/auth/session"), { headers: { cookie } });
+      expect(await session.json()).toEqual({});
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a role change ends the person's sessions", async () => {
+    const { context, page } = await freshPage();
+    try {
+      await signIn(page);
+      const cookie = await cookieHeader(context);
+      expect(await me(cookie)).toBe(person.email);
+      await setRole(connection.db, person.email, "moderator");
+      expect(await me(cookie)).toBeNull();
+      await page.reload();
+      await page.getByRole("link", { name: "Sign in" }).first().waitFor();
+      await signIn(page);
+      await expect(page.getByTestId("account-name").textContent()).resolves.toContain("moderator");
+    } finally {
+      await setRole(connection.db, person.email, "member");
+      await context.close();
+    }
+  });
+});
+
+describe("password sign-in records the client address", () => {
+  it("a failed attempt is stored with the address the server saw", async () => {
+    const { context, page } = await freshPage();
+    try {
+      await page.goto(url("/signin"));
+      await page.locator("#main").getByLabel("Email").fill(person.email);
+      await page.locator("#main").getByLabel("Password").fill("not the password");
+      await page.locator("#main").getByRole("button", { name: "Sign in" }).click();
+      await page.locator("#main").getByText("Wrong email or password.").waitFor();
+      const [last] = await connection.db.select().from(signInAttempts).where(eq(signInAttempts.email, person.email)).orderBy(desc(signInAttempts.id)).limit(1);
+      expect(last?.succeeded).toBe(false);
+      expect(last?.ip).toMatch(/127\.0\.0\.1|::1/);
+    } finally {
+      await context.close();
+    }
+  });
+});
