@@ -26,7 +26,19 @@ const schema = z.object({
   MECHMAP_WORKER_CONCURRENCY: positiveInt("MECHMAP_WORKER_CONCURRENCY", 1, 64),
   MECHMAP_WORKER_MEMORY_MB: positiveInt("MECHMAP_WORKER_MEMORY_MB", 512, 1024 * 1024),
   MECHMAP_RUN_TIME_LIMIT_SECONDS: positiveInt("MECHMAP_RUN_TIME_LIMIT_SECONDS", 15 * 60, maxTimeLimit),
-  MECHMAP_WORKER_POLL_SECONDS: positiveInt("MECHMAP_WORKER_POLL_SECONDS", 1, 60),
+  MECHMAP_WORKER_POLL_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return 0.5;
+      const n = Number(v);
+      // pg-boss polls at most every 0.5 s.
+      if (!Number.isFinite(n) || n < 0.5 || n > 60) {
+        ctx.addIssue({ code: "custom", message: `MECHMAP_WORKER_POLL_SECONDS must be a number of seconds from 0.5 to 60 (got "${v}")` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export interface WorkerSettings {
@@ -36,7 +48,7 @@ export interface WorkerSettings {
   memoryBytes: number;
   /** A run that takes longer fails with "took longer than …". */
   runTimeLimitMs: number;
-  /** How often an idle worker asks the queue for a run. */
+  /** How often an idle worker asks the queue for a run (default 0.5 s: the delay before a queued run starts). */
   pollingIntervalSeconds: number;
 }
 

@@ -13,6 +13,7 @@ import { startBoss } from "../../server/jobs/boss";
 import { RUN_QUEUE, createRunQueue, enqueueRun } from "../../server/jobs/experiment-runs";
 import { PROBE_ENGINE_VERSION } from "../../server/probes/engine-version";
 import { type RunJob, runExperiment } from "../../workers/jobs/run-experiment";
+import { reconcileOrphanedRuns } from "../../workers/jobs/run-experiment/reconcile";
 import { type ExperimentRunWorkers, workExperimentRuns } from "../../workers/jobs/work-experiment-runs";
 import type { ProbeProgress } from "../../workers/probes/progress";
 import { STORIES_SHA256, hasStoriesFixtures } from "../runtime/fixtures";
@@ -319,5 +320,33 @@ describe.skipIf(!hasStoriesFixtures())("experiment-run worker", () => {
     const row = await runRow(t.db, runId);
     expect(row.status).toBe("failed");
     expect(row.error).toMatch(/^took longer than 1 ms \(the per-run time limit\)/);
+  });
+
+  it("fails a run left running when its job has ended for good (a worker killed on the last attempt)", async () => {
+    const versionId = await createVersion(t.db, f, workerSpec(f.datasetId));
+    const later = new Date(Date.now() + 3_600_000); // never taken by the test's worker
+    const make = async (options: PgBoss.SendOptions) => {
+      const runId = await createRun(t.db, f, versionId, 100 + (await t.db.select().from(runs)).length);
+      const jobId = await producer.send(RUN_QUEUE.name, { runId }, { startAfter: later, retryLimit: 0, ...options });
+      await t.db.update(runs).set({ status: "running", jobId, worker: "gone:1" }).where(eq(runs.id, runId));
+      return { runId, jobId: jobId! };
+    };
+    const waiting = await make({});
+    const failed = await make({});
+    const cancelled = await make({});
+    await producer.fail(RUN_QUEUE.name, failed.jobId, { message: "expired" });
+    await producer.cancel(RUN_QUEUE.name, cancelled.jobId);
+    expect((await producer.getJobById(RUN_QUEUE.name, failed.jobId))?.state).toBe("failed");
+
+    const swept = await reconcileOrphanedRuns(producer, t.db);
+    expect(swept.sort()).toEqual([failed.runId, cancelled.runId].sort());
+    expect(await runRow(t.db, waiting.runId)).toMatchObject({ status: "running", error: null });
+    expect(await runRow(t.db, failed.runId)).toMatchObject({ status: "failed", error: expect.stringMatching(/stopped responding and its retries are used up/) });
+    expect(await runRow(t.db, cancelled.runId)).toMatchObject({ status: "failed", error: "the run's job was cancelled in the queue" });
+    // Finished runs are never touched.
+    const before = await runRow(t.db, doneRunId);
+    expect(await reconcileOrphanedRuns(producer, t.db)).toEqual([]);
+    expect(await runRow(t.db, doneRunId)).toEqual(before);
+    await producer.cancel(RUN_QUEUE.name, waiting.jobId);
   });
 });

@@ -9,6 +9,7 @@ import type { Database } from "~/db/client";
 import { RUN_QUEUE, createRunQueue } from "~/server/jobs/experiment-runs";
 import { type WorkerSettings, workerSettings } from "../settings";
 import { type RunExperimentHooks, type RunOutcome, runExperiment } from "./run-experiment";
+import { reconcileOrphanedRuns } from "./run-experiment/reconcile";
 
 export interface WorkExperimentRunsOptions {
   /** Default: from the environment (workers/settings.ts). */
@@ -22,6 +23,8 @@ export interface WorkExperimentRunsOptions {
   batchSize?: number;
   /** Test seams (see run-experiment.ts). */
   hooks?: RunExperimentHooks;
+  /** How often to fail runs whose job ended without them (default 60 s; 0 turns the sweep off). */
+  reconcileIntervalMs?: number;
   /** Called after each job with its outcome (benchmarks, tests). */
   onOutcome?: (runId: number, outcome: RunOutcome | "error") => void;
 }
@@ -80,14 +83,34 @@ export async function workExperimentRuns(boss: PgBoss, db: Database, options: Wo
     }
   };
   for (let i = 0; i < settings.concurrency; i++) {
-    await boss.work(RUN_QUEUE.name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.pollingIntervalSeconds }, handler);
+    let pollerId = "";
+    pollerId = await boss.work(RUN_QUEUE.name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.pollingIntervalSeconds }, async (jobs) => {
+      try {
+        await handler(jobs);
+      } finally {
+        // Ask for the next run at once instead of waiting out the polling interval (a short run
+        // would otherwise cap a worker at one run per interval).
+        boss.notifyWorker(pollerId);
+      }
+    });
   }
+  const sweep = async () => {
+    try {
+      for (const id of await reconcileOrphanedRuns(boss, db)) log(`run ${id}: failed (its job ended without it)`);
+    } catch (error) {
+      log(`sweeping orphaned runs failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const reconcileMs = options.reconcileIntervalMs ?? 60_000;
+  const sweeper = reconcileMs > 0 ? setInterval(() => void sweep(), reconcileMs) : null;
+  sweeper?.unref();
   log(`taking experiment runs (${settings.concurrency} at a time, ${Math.round(settings.memoryBytes / 2 ** 20)} MiB of activations, time limit ${settings.runTimeLimitMs / 1000} s)`);
 
   return {
     workerId,
     active: () => active,
     stop: async () => {
+      if (sweeper) clearInterval(sweeper);
       stopping.abort();
       await boss.offWork(RUN_QUEUE.name);
     },
