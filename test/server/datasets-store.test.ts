@@ -13,8 +13,11 @@ import { labelledCsv } from "./experiments-fixtures";
 const ctx = useDatabaseWithRoles();
 const count = async () => (await ctx.t.db.select({ id: datasets.id }).from(datasets)).length;
 
-function post(query: string, body: string | Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Request {
-  const init: RequestInit & { duplex: "half" } = { method: "POST", body: body instanceof Uint8Array ? new Uint8Array(body) : body, headers, duplex: "half" };
+/** As a browser sends a file: with its Content-Length (streams say theirs, or none, through `headers`). */
+function post(query: string, body: string | Uint8Array | ReadableStream<Uint8Array<ArrayBuffer>>, headers: Record<string, string> = {}): Request {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body instanceof Uint8Array ? new Uint8Array(body) : null;
+  const length: Record<string, string> = bytes ? { "content-length": String(bytes.byteLength) } : {};
+  const init: RequestInit & { duplex: "half" } = { method: "POST", body: bytes ?? (body as ReadableStream<Uint8Array<ArrayBuffer>>), headers: { ...length, ...headers }, duplex: "half" };
   return new Request(`http://localhost/api/datasets?${query}`, init);
 }
 
@@ -59,7 +62,7 @@ describe("data sets", () => {
   it("refuses an oversized upload by its Content-Length before reading it, with the limit in the message", async () => {
     const before = await count();
     let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull(controller) {
         pulled++;
         controller.enqueue(new Uint8Array(1024 * 1024).fill(0x61));
@@ -73,22 +76,35 @@ describe("data sets", () => {
     expect(await count()).toBe(before);
   });
 
-  it("refuses a streamed upload without Content-Length once it passes the limit, without reading the rest", async () => {
+  it("counts a streamed body as it arrives, whatever its Content-Length says, and stops reading past the limit", async () => {
     const before = await count();
     let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull(controller) {
         pulled++;
         controller.enqueue(new Uint8Array(1024 * 1024).fill(0x61));
         if (pulled >= 40) controller.close();
       },
     });
-    const res = await upload(post("format=jsonl&name=Huge", body), ctx.as.users.member);
+    const res = await upload(post("format=jsonl&name=Huge", body, { "content-length": "1000" }), ctx.as.users.member);
     expect(res.status).toBe(413);
     expect((await res.json()).error).toContain("10 MB");
     expect(pulled).toBeLessThan(14);
     expect(await count()).toBe(before);
     await expect(uploadDataset(ctx.t.db, ctx.as.users.member, { name: "Huge", format: "csv", bytes: new Uint8Array(DATASET_LIMITS.maxBytes + 1), previewOnly: true })).rejects.toThrow(/10 MB limit/);
+  });
+
+  it("requires a Content-Length (411) and refuses a body shorter than it says (400): a cut-off file is never stored", async () => {
+    const before = await count();
+    const file = labelledCsv("length");
+    const stream = () => new ReadableStream<Uint8Array<ArrayBuffer>>({ start: (c) => (c.enqueue(new Uint8Array(file)), c.close()) });
+    const chunked = await upload(post("format=csv&name=Chunked", stream()), ctx.as.users.member);
+    expect(chunked.status).toBe(411);
+    expect((await chunked.json()).error).toMatch(/Content-Length/);
+    const short = await upload(post("format=csv&name=Short", stream(), { "content-length": String(file.byteLength + 10) }), ctx.as.users.member);
+    expect(short.status).toBe(400);
+    expect((await short.json()).error).toMatch(/cut short/);
+    expect(await count()).toBe(before);
   });
 
   it("refuses invalid files, names and requests with clear messages and true status codes, writing nothing", async () => {
