@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import { getDb } from "../db";
 import { env } from "../env";
 import { DomainError } from "../errors";
+import { describeForLog } from "../http/internal-error";
 import { upsertOAuthUser, type OAuthIdentity } from "../services/users";
 import { safeRedirect } from "./callback-url";
 import { OAUTH_EMAIL_IN_USE, providerEmail } from "./oauth-email";
@@ -73,7 +74,8 @@ export const authOptions: NextAuthOptions = {
   logger: {
     error(code, metadata) {
       if (metadata instanceof SessionEndedError) return; // expected: a signed-out cookie came back
-      console.error(`[next-auth][error][${code}]`, metadata);
+      // Described without query parameters: a failed query's message would carry tokens and emails.
+      console.error(`[next-auth][error][${code}] ${describeForLog(metadata instanceof Error ? metadata : metadata.error)}`);
     },
     warn(code) {
       console.warn(`[next-auth][warn][${code}]`);

@@ -6,6 +6,7 @@ import { DomainError } from "../errors";
 import { getDb } from "../db";
 import { env } from "../env";
 import { clientIp } from "../http/client-ip";
+import { reportInternalError } from "../http/internal-error";
 import { verifyCredentials } from "../services/users";
 import { githubPrimaryEmail } from "./oauth-email";
 
@@ -35,7 +36,8 @@ export function authProviders(): Provider[] {
         } catch (error) {
           // next-auth passes an Error's message to the sign-in form; say why we refused.
           if (error instanceof DomainError) throw new Error(error.message);
-          throw error;
+          // Anything else is logged here (without query parameters); the form shows only an error id.
+          throw new Error(reportInternalError(error, "password sign-in").message);
         }
       },
     }),
