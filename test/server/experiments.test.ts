@@ -74,7 +74,9 @@ describe("experiments", () => {
     expect(read.version.publishedAt).toBeInstanceOf(Date);
     expect(read.runs.map((r) => r.modelName).sort()).toEqual(["stories-a", "stories-b"]);
     expect(read.permissions.canEdit).toBe(false);
-    expect((await ctx.as.anonymous.experiments.list({})).items.find((i) => i.id === draft.id)).toMatchObject({ runs: { queued: 2 }, latestVersion: 1 });
+    expect((await ctx.as.anonymous.experiments.list({})).items.find((i) => i.id === draft.id)).toMatchObject({ runs: { queued: 2 }, latestVersion: 1, techniques: expect.arrayContaining([{ slug: "caa", name: "Contrastive Activation Addition" }]) });
+    expect((await ctx.as.anonymous.experiments.list({ technique: "caa" })).items.map((i) => i.id)).toContain(draft.id);
+    expect((await ctx.as.anonymous.experiments.list({ technique: "steering" })).items.map((i) => i.id)).not.toContain(draft.id);
   });
 
   it("publishing twice and queueing a model twice never create a second attempt-0 run of the same key", async () => {

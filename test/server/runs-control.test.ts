@@ -2,6 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { experiments, experimentVersions, runs, userQuotas } from "../../db/schema";
+import { enqueueOrphanRuns } from "../../server/services/runs/queue";
 import { callerFor, createUser } from "../setup/callers";
 import { draftInput, jobsFor, useExperimentWorld } from "./experiments-fixtures";
 
@@ -75,6 +76,25 @@ describe("runs", () => {
     await expect(ctx.as.anonymous.runs.cancel({ id: a!.id })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     expect((await ctx.t.db.select().from(runs)).length).toBe(before);
     expect((await ctx.t.db.select().from(runs).where(eq(runs.id, a!.id)))[0]!.status).toBe("queued");
+  });
+
+  it("concurrent publishes of one draft make one run per model; a run whose job was never sent is sent by enqueueOrphanRuns", async () => {
+    const draft = await ctx.as.member.experiments.create(draftInput("concurrent"));
+    const results = await Promise.all(Array.from({ length: 5 }, () => ctx.as.member.experiments.publish({ id: draft.id })));
+    expect(results.map((r) => r.runsQueued).sort()).toEqual([0, 0, 0, 0, 2]);
+    const rows = await ctx.t.db
+      .select({ id: runs.id, jobId: runs.jobId })
+      .from(runs)
+      .innerJoin(experimentVersions, eq(experimentVersions.id, runs.versionId))
+      .where(eq(experimentVersions.experimentId, draft.id));
+    expect(rows).toHaveLength(2);
+    // As if the web process died between commit and send: no job id, created a while ago.
+    await ctx.t.db.update(runs).set({ jobId: null, createdAt: new Date(Date.now() - 5 * 60_000) }).where(eq(runs.id, rows[0]!.id));
+    expect(await enqueueOrphanRuns(ctx.t.db, world.boss)).toBeGreaterThanOrEqual(1);
+    const [resent] = await ctx.t.db.select({ jobId: runs.jobId }).from(runs).where(eq(runs.id, rows[0]!.id));
+    expect(resent!.jobId).not.toBeNull();
+    expect(resent!.jobId).not.toBe(rows[0]!.jobId);
+    expect(await jobsFor(world.boss, [rows[0]!.id])).toHaveLength(1);
   });
 
   it("progress returns only runs the viewer may see, cheaply, for many at once", async () => {
