@@ -130,5 +130,13 @@ describe("run downloads", () => {
         { name: "neuronMap.embedding", methodIndex: 4, hook: null, layer: null },
       ]),
     ).toEqual(["m2.steering.hook_resid_post.layer1.direction", "m3.steering.hook_resid_post.layer1.direction", "diffmean.hook_attn_out.layer1.direction", "neuronMap.embedding"]);
+    // Concrete per-layer hooks of one kind are one hook: no hook in the names.
+    expect(
+      artifactNames([
+        { name: "diffmean.direction", methodIndex: 0, hook: "blocks.3.hook_resid_post", layer: 3 },
+        { name: "diffmean.direction", methodIndex: 0, hook: "blocks.4.hook_resid_post", layer: 4 },
+        { name: "consistency.cosines", methodIndex: 1, hook: "blocks.{L}.hook_resid_post", layer: null },
+      ]),
+    ).toEqual(["diffmean.layer3.direction", "diffmean.layer4.direction", "consistency.cosines"]);
   });
 });

@@ -16,7 +16,8 @@ const hookPart = (hook: string) => hook.split(".").filter((p) => p !== "blocks" 
  * the run read several, and "m<i>." in front when one method appears twice.
  */
 export function artifactNames(rows: ReadonlyArray<NamedArtifact>): string[] {
-  const manyHooks = new Set(rows.map((r) => r.hook ?? "")).size > 1;
+  // Hooks are stored per layer ("blocks.3.hook_resid_post"); only their kind tells them apart.
+  const manyHooks = new Set(rows.flatMap((r) => (r.hook ? [hookPart(r.hook)] : []))).size > 1;
   const base = rows.map((r) => {
     const dot = r.name.indexOf(".");
     const method = dot < 0 ? r.name : r.name.slice(0, dot);
