@@ -28,8 +28,12 @@ export async function createRunQueue(boss: PgBoss): Promise<void> {
   });
 }
 
-/** One job per run; a second enqueue of the same run while one is queued or active is a no-op. */
+/**
+ * Sends the job for one run. The queue's standard policy does not stop a second job for the same
+ * run; that is harmless, because the worker skips runs that are already done or cancelled and
+ * stores results under a row lock (workers/jobs/run-experiment.ts).
+ */
 export function enqueueRun(boss: PgBoss, runId: number): Promise<string | null> {
   const payload = RUN_QUEUE.payload.parse({ runId });
-  return boss.send(RUN_QUEUE.name, payload, { singletonKey: `run-${runId}` });
+  return boss.send(RUN_QUEUE.name, payload);
 }
