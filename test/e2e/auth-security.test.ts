@@ -186,6 +186,65 @@ describe("sessions can be revoked", () => {
   });
 });
 
+/** One credentials sign-in over HTTP, as next-auth's client does it (CSRF token and cookie, JSON answer). */
+async function postSignIn(email: string, password: string, csrf: { token: string; cookie: string }) {
+  const body = new URLSearchParams({ email, password, csrfToken: csrf.token, callbackUrl: baseUrl, json: "true" });
+  const res = await fetch(url("/api/auth/callback/credentials"), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrf.cookie },
+    body,
+    redirect: "manual",
+  });
+  return { status: res.status, body: (await res.json()) as { url: string } };
+}
+
+async function csrf() {
+  const res = await fetch(url("/api/auth/csrf"));
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return { token: csrfToken, cookie };
+}
+
+describe("password sign-in throttling over HTTP", () => {
+  it("40 concurrent wrong passwords: only the free attempts reach the password check", async () => {
+    const target = `hammered-${run}@example.test`;
+    await signUp(connection.db, { email: target, password: `right-password-${run}`, name: "Hammered" });
+    const token = await csrf();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postSignIn(target, `guess ${i}`, token)));
+    for (const a of answers) expect(a.status).toBeLessThan(500);
+    const errors = answers.map((a) => new URL(a.body.url, baseUrl).searchParams.get("error") ?? "");
+    expect(errors.filter((e) => e === "CredentialsSignin")).toHaveLength(5);
+    expect(errors.filter((e) => /Too many failed sign-in attempts/.test(e))).toHaveLength(35);
+    const rows = await connection.db.select().from(signInAttempts).where(eq(signInAttempts.email, target));
+    expect(rows).toHaveLength(5);
+  });
+
+  it("the sign-in form says how long to wait", async () => {
+    const { context, page } = await freshPage();
+    try {
+      await page.goto(url("/signin"));
+      await page.locator("#main").getByLabel("Email").fill(`nobody-${run}@example.test`);
+      // Wrong passwords until the form reports the backoff (the 6th, unless the machine is very slow).
+      let alert = "";
+      for (let i = 0; i < 10 && !alert.startsWith("Too many"); i++) {
+        await page.locator("#main").getByLabel("Password").fill(`guess number ${i}`);
+        const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+        await page.locator("#main").getByRole("button", { name: "Sign in" }).click();
+        await answered;
+        await page.locator("#main button[type=submit]:not([disabled])").waitFor(); // busy and error are set together
+        alert = ((await page.locator("#main").getByRole("alert").textContent()) ?? "").trim();
+        if (i < 5) expect(alert).toBe("Wrong email or password.");
+      }
+      expect(alert).toMatch(/^Too many failed sign-in attempts for this account\. Try again in \d+ seconds?\.$/);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("password sign-in records the client address", () => {
   it("a failed attempt is stored with the address the server saw", async () => {
     const { context, page } = await freshPage();
