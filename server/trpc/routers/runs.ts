@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { publisherFor } from "../../jobs/publisher";
+import { runChartData } from "../../services/runs/chart-data";
 import { cancelRun, rerun } from "../../services/runs/control";
 import { getRun, runProgress } from "../../services/runs/read";
 import { idSchema } from "../../validation/text";
@@ -7,6 +8,8 @@ import { createTRPCRouter, memberProcedure, publicProcedure } from "../init";
 
 export const runsRouter = createTRPCRouter({
   byId: publicProcedure.input(z.object({ id: idSchema })).query(async ({ ctx, input }) => getRun(ctx.db, await ctx.getUser(), input.id)),
+  /** The run page's chart data: per-layer series, steering curves, anchor positions, cosine heatmaps, neuron maps. */
+  charts: publicProcedure.input(z.object({ id: idSchema })).query(async ({ ctx, input }) => runChartData(ctx.db, await ctx.getUser(), input.id)),
   /** Cheap, for polling: status and progress of up to 100 runs. */
   progress: publicProcedure
     .input(z.object({ ids: z.array(idSchema).min(1, "Ask for at least one run.").max(100, "Ask for at most 100 runs at once.") }))
