@@ -1,9 +1,19 @@
 import type { Database } from "~/db/client";
 import { createReadCache } from "./read-cache";
+import { evidenceCounts } from "./evidence";
 import { getTaxonomy } from "./techniques";
 
-/** The whole-map query is read on every visit and changes only when an edit is accepted or a paper is linked. */
-const cache = createReadCache<Awaited<ReturnType<typeof getTaxonomy>>>({ ttlMs: 5_000, maxEntries: 1 });
+/** The map with each technique's evidence: published experiments exercising it and their finished runs. */
+async function taxonomyWithEvidence(db: Database) {
+  const [graph, counts] = await Promise.all([getTaxonomy(db), evidenceCounts(db)]);
+  return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, evidence: counts.get(n.id)?.experiments ?? 0, evidenceRuns: counts.get(n.id)?.runs ?? 0 })) };
+}
 
-export const getCachedTaxonomy = (db: Database) => cache.get(db, "graph", () => getTaxonomy(db));
+/**
+ * The whole-map query is read on every visit and changes only when an edit is accepted, a paper is
+ * linked or an experiment's runs finish (evidence counts may lag by the cache's 5 s).
+ */
+const cache = createReadCache<Awaited<ReturnType<typeof taxonomyWithEvidence>>>({ ttlMs: 5_000, maxEntries: 1 });
+
+export const getCachedTaxonomy = (db: Database) => cache.get(db, "graph", () => taxonomyWithEvidence(db));
 export const invalidateTaxonomy = (db: Database) => cache.invalidate(db);

@@ -1,5 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { commentsRouter } from "./routers/comments";
 import { datasetsRouter } from "./routers/datasets";
+import { evidenceRouter } from "./routers/evidence";
 import { experimentsRouter } from "./routers/experiments";
 import { papersRouter } from "./routers/papers";
 import { revisionsRouter } from "./routers/revisions";
@@ -15,6 +17,8 @@ export const appRouter = createTRPCRouter({
   experiments: experimentsRouter,
   datasets: datasetsRouter,
   runs: runsRouter,
+  comments: commentsRouter,
+  evidence: evidenceRouter,
 });
 
 export type AppRouter = typeof appRouter;
