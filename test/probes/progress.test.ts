@@ -31,11 +31,13 @@ describe.skipIf(!hasStoriesFixtures())("runProbe progress and cancellation", () 
     expect(last).toMatchObject({ stage: "done", percent: 100 });
     // The planned work matches what was done: the last batch before "done" is close to 100%.
     expect(reports[reports.length - 2]!.percent).toBeGreaterThan(95);
-    expect(new Set(reports.map((r) => r.stage))).toEqual(new Set(["reading", "steering", "ablation", "anchors", "neuron map", "done"]));
+    expect(new Set(reports.map((r) => r.stage))).toEqual(new Set(["reading", "computing", "steering", "ablation", "anchors", "neuron map", "done"]));
     // Reading 220 examples in batches of 16 reports partial counts with the layer being read.
     const reading = reports.filter((r) => r.stage === "reading");
     expect(reading.some((r) => r.examplesDone > 0 && r.examplesDone < r.examplesTotal)).toBe(true);
     expect(reading.every((r) => r.layer !== null)).toBe(true);
+    // The per-layer methods report each layer in turn.
+    expect(reports.filter((r) => r.stage === "computing").map((r) => r.layer)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it("stops between batches once the signal is aborted, with the signal's reason", async () => {

@@ -150,10 +150,12 @@ describe.skipIf(!hasStoriesFixtures())("experiment-run worker", () => {
     const running = seen.filter((s) => s.status === "running");
     expect(running.length).toBeGreaterThan(5);
     expect(running.some((s) => s.stage === "reading" && s.percent > 0 && s.percent < 100 && s.currentLayer !== null && s.examplesDone > 0)).toBe(true);
-    expect(new Set(running.map((s) => s.stage))).toEqual(new Set(["loading model", "reading", "anchors", "neuron map", "done"]));
+    expect(new Set(running.map((s) => s.stage))).toEqual(new Set(["loading model", "reading", "computing", "anchors", "neuron map", "done"]));
+    expect(running.filter((s) => s.stage === "computing").map((s) => s.currentLayer)).toEqual([0, 1, 2, 3, 4]);
     for (let i = 1; i < running.length; i++) expect(running[i]!.percent).toBeGreaterThanOrEqual(running[i - 1]!.percent);
     // And the worker log has a line per stage.
     expect(logLines.some((l) => new RegExp(`^run ${runId}: reading blocks\\.0\\.hook_resid_post.* \\(\\d+%\\)$`).test(l))).toBe(true);
+    expect(logLines.some((l) => new RegExp(`^run ${runId}: computing diffmean, logistic, dimensionality, consistency at blocks\\.3\\.hook_resid_post \\(\\d+%\\)$`).test(l))).toBe(true);
     expect(logLines.some((l) => new RegExp(`^run ${runId}: done in \\d+ ms$`).test(l))).toBe(true);
   });
 

@@ -9,7 +9,7 @@ import type { ReadoutPosition } from "../../server/probes/spec";
 import type { ActivationSource, Intervention, TokenActivations } from "./activation-source";
 
 export interface ProbeProgress {
-  /** "reading", "anchors", "steering", "ablation", "neuron map", "done". */
+  /** "reading", "computing" (the per-layer methods), "anchors", "steering", "ablation", "neuron map", "done". */
   stage: string;
   /** Human-readable detail, e.g. "reading blocks.3.hook_resid_post". */
   message: string;
@@ -67,7 +67,13 @@ export class MeteredSource implements ActivationSource {
     await this.tick();
   }
 
-  /** Reports progress, then throws if the run was stopped. Also called between layers' method math. */
+  /** Between batches of one stage: now working on this layer (e.g. fitting the methods on it). */
+  async at(stage: string, message: string, layer: number): Promise<void> {
+    this.current = { ...this.current, stage, message, layer };
+    await this.tick();
+  }
+
+  /** Reports progress, then throws if the run was stopped. */
   async tick(): Promise<void> {
     await this.onProgress?.({
       ...this.current,

@@ -187,7 +187,7 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
     await meter.stage("reading", `reading ${describeGroup(group)}`, group[0]!.layer, binTexts.length);
     const acts = await readChecked(source, binTexts, binPaths, group.map((g) => g.name), spec);
     for (const g of group) {
-      await meter.tick();
+      await meter.at("computing", `computing ${perLayerMethods.map(({ m }) => m.method).join(", ")} at ${g.name}`, g.layer);
       const X = acts.get(g.name)!;
       const width = X.length / binTexts.length;
       const view = new LayerView(g.name, g.layer, X, binTexts.length, width);
