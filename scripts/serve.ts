@@ -101,6 +101,8 @@ if (cluster.isPrimary && workers > 1) {
     }
     const state = monitor?.state();
     if (state && state.database !== "ok" && needsDatabase(url)) {
+      // Visitors retrying are also how a recovery is noticed before the next scheduled check.
+      monitor?.checkSoon();
       answerUnavailable(req, res, state);
       return;
     }

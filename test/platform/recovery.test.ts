@@ -62,7 +62,7 @@ describe("the embedded PostgreSQL dies under a running web app", () => {
       return in503 >= 6;
     }, 30_000);
     const page = await get("/techniques");
-    expect(page.status).toBe(503);
+    expect(page.status, `GET /techniques while down; health ${JSON.stringify(await (await get("/api/health")).json())}\n${platform.web.log()}`).toBe(503);
     expect(page.headers.get("retry-after")).toBeTruthy();
     expect(await page.text()).toContain("database is unavailable; this page will work again when it is back");
     const api = await get(trpcGet("papers.list", { page: 1, pageSize: 5 }));
@@ -74,7 +74,12 @@ describe("the embedded PostgreSQL dies under a running web app", () => {
     // Back: the supervisor restarted PostgreSQL on the same port; the app reconnected by itself.
     await until("health to report the database back", async () => (await get("/api/health")).status === 200, 90_000, platform.web.log);
     expect(restarts).toBeGreaterThanOrEqual(1);
-    await until("pages to answer 200 again", async () => (await get("/")).status === 200, 30_000);
+    // Each web process notices on its own (within its 2 s check): wait until they all answer.
+    let in200 = 0;
+    await until("every web process to answer 200 again", async () => {
+      in200 = (await get("/")).status === 200 ? in200 + 1 : 0;
+      return in200 >= 6;
+    }, 30_000);
     expect((await get(trpcGet("taxonomy.graph"))).status).toBe(200);
 
     const sql = postgres(platform.database.url, { max: 1, onnotice: () => {} });
