@@ -1,0 +1,27 @@
+"use client";
+
+import { type DependencyList, type RefObject, useEffect, useRef } from "react";
+
+export type PlotModule = typeof import("@observablehq/plot");
+
+/**
+ * Draws an Observable Plot figure into a container after mount (Plot needs the DOM). The library is
+ * loaded on demand, so pages without charts never download it; the previous figure is replaced on
+ * every change of `deps`.
+ */
+export function usePlot(make: (plot: PlotModule, width: number) => Element, deps: DependencyList): RefObject<HTMLDivElement | null> {
+  const ref = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void import("@observablehq/plot").then((plot) => {
+      const container = ref.current;
+      if (cancelled || !container) return;
+      container.replaceChildren(make(plot, Math.max(320, Math.min(900, container.clientWidth || 640))));
+    });
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the figure depends on
+  }, deps);
+  return ref;
+}
