@@ -28,6 +28,9 @@ export async function SiteHeader() {
             <li>
               <NavLink href="/papers">Papers</NavLink>
             </li>
+            <li>
+              <NavLink href="/experiments">Experiments</NavLink>
+            </li>
             {canReview && (
               <li>
                 <NavLink href="/review">Review</NavLink>
