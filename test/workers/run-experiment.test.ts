@@ -194,6 +194,22 @@ describe.skipIf(!hasStoriesFixtures())("experiment-run worker", () => {
     expect((await runRow(t.db, runId)).status).toBe("done");
   });
 
+  it("skips a second job for a run that another live job is computing", async () => {
+    const versionId = await createVersion(t.db, f, workerSpec(f.datasetId, { methods: [{ method: "diffmean" }] }));
+    const runId = await createRun(t.db, f, versionId);
+    const first = await producer.send(RUN_QUEUE.name, { runId }, { startAfter: new Date(Date.now() + 3_600_000) });
+    await t.db.update(runs).set({ status: "running", jobId: first, worker: "elsewhere:1" }).where(eq(runs.id, runId));
+    const second = await send(runId);
+    expect((await waitForJob(second!, ["completed", "failed"])).state).toBe("completed");
+    expect(outcomes).toContainEqual({ runId, outcome: "skipped" });
+    expect(await runRow(t.db, runId)).toMatchObject({ status: "running", jobId: first, worker: "elsewhere:1" });
+    expect(logLines).toContain(`run ${runId}: already being computed by job ${first}; skipped`);
+    // Once that job is gone, a new job computes the run.
+    await producer.cancel(RUN_QUEUE.name, first!);
+    await send(runId);
+    expect((await waitForRun(t.db, runId, ["done", "failed"])).status).toBe("done");
+  });
+
   it("fails bad input at once with the reason, and does not retry", async () => {
     const cases: Array<{ spec: Record<string, unknown>; reason: RegExp }> = [
       { spec: workerSpec(f.datasetId, { readout: { layers: [1, 9] } }), reason: /layer 9 does not exist — the model has 5 blocks/ },

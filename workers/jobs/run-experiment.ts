@@ -58,6 +58,8 @@ export interface RunExperimentOptions {
   /** Prompts per forward batch (default 32). */
   batchSize?: number;
   hooks?: RunExperimentHooks;
+  /** Whether a job is still queued or active (pg-boss), to skip duplicate jobs of a run in progress. */
+  isJobLive?: (jobId: string) => Promise<boolean>;
 }
 
 const FINISHED = ["done", "cancelled"] as const;
@@ -75,6 +77,12 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
     return "skipped";
   }
   if (run.cancelRequested) return markCancelled(db, runId, log);
+  if (run.status === "running" && run.jobId && run.jobId !== job.id && (await options.isJobLive?.(run.jobId))) {
+    // A second job for the run while another job computes it: let that one finish. (Its own
+    // redelivery after a crash has the same job id, so it is never skipped here.)
+    log(`run ${runId}: already being computed by job ${run.jobId}; skipped`);
+    return "skipped";
+  }
 
   const started = Date.now();
   const [claimed] = await db

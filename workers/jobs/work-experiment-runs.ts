@@ -71,6 +71,10 @@ export async function workExperimentRuns(boss: PgBoss, db: Database, options: Wo
             progressIntervalMs: options.progressIntervalMs,
             batchSize: options.batchSize,
             hooks: options.hooks,
+            isJobLive: async (id) => {
+              const other = await boss.getJobById(RUN_QUEUE.name, id);
+              return other !== null && ["created", "retry", "active"].includes(other.state);
+            },
           },
         );
         options.onOutcome?.(runId, outcome);
