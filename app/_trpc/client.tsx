@@ -14,10 +14,10 @@ function makeQueryClient() {
   return new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } });
 }
 
-/** Client-side data access: React Query over tRPC, plus the next-auth session. */
+/** Client-side data access: React Query over tRPC, plus the next-auth session. Batches stay within the server's limit of 10 calls. */
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
-  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }));
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 10 })] }));
   return (
     <SessionProvider>
       <QueryClientProvider client={queryClient}>

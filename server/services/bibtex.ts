@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "../errors";
 import { checkBibtexBounds } from "../render/bibtex-bounds";
-import { entriesFromBibtex, type BibtexPaper } from "../render/bibtex-entries";
+import type { BibtexPaper } from "../render/bibtex-entries";
 import { TaskWorker, TaskWorkerError } from "../render/task-worker";
 import { newPaperSchema } from "./paper-input";
 
@@ -69,16 +69,6 @@ export async function readBibtex(input: string): Promise<BibtexPaper[]> {
     throw error;
   }
   const parsed = parsedSchema.parse(output);
-  if ("error" in parsed) throw new DomainError("BAD_REQUEST", parsed.error);
-  return validated(parsed.papers);
-}
-
-/**
- * The same on the calling thread, without the time budget (bounds and validation still apply).
- * @deprecated Use readBibtex; kept until papers.ts awaits it.
- */
-export function parseBibtex(input: string): BibtexPaper[] {
-  const parsed = entriesFromBibtex(bounded(input));
   if ("error" in parsed) throw new DomainError("BAD_REQUEST", parsed.error);
   return validated(parsed.papers);
 }

@@ -4,7 +4,7 @@ import type { Database } from "~/db/client";
 import { paperTechniques, papers, techniques } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { DomainError, notFound } from "../errors";
-import { parseBibtex } from "./bibtex";
+import { readBibtex } from "./bibtex";
 import { createReadCache } from "./read-cache";
 import { invalidateTaxonomy } from "./taxonomy-cache";
 import { paperListSchema, type NewPaper, type PaperListInput } from "./paper-input";
@@ -135,7 +135,7 @@ export async function createPaper(db: Database, paper: NewPaper, createdById: st
 
 /** Imports every entry of a BibTeX text; entries already on MechMap are reported, not added again. */
 export async function importBibtex(db: Database, input: { bibtex: string; links: NewPaper["links"] }, createdById: string) {
-  const entries = parseBibtex(input.bibtex);
+  const entries = await readBibtex(input.bibtex);
   const ids = await resolveLinks(db, input);
   const created: Array<{ id: number; title: string }> = [];
   const duplicates: Array<{ id: number; title: string; key: string }> = [];

@@ -31,6 +31,7 @@ const procedures: Array<{ name: string; lowest: Role; call: (c: Caller) => Promi
   },
   { name: "revisions.propose", lowest: "member", call: (c) => c.revisions.propose({ slug: "caa", changes: { summary: `A summary, version ${++counter}` }, message: "Better words" }) },
   { name: "revisions.pending", lowest: "moderator", call: (c) => c.revisions.pending() },
+  { name: "revisions.pendingCount", lowest: "moderator", call: (c) => c.revisions.pendingCount() },
   {
     name: "revisions.review",
     lowest: "moderator",
