@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { claimSchema } from "~/server/experiments/claims";
 import { parseProbeSpec } from "~/server/probes/spec";
 import { FieldError, invalidProps } from "../_components/form-bits";
 import { errorInfo, type ErrorInfo } from "../_lib/errors";
@@ -107,8 +108,9 @@ export function ExperimentForm({ initial, options }: { initial: ExperimentFormIn
     return fields.length > 0 ? { message: "Some fields need attention before saving:", fields } : null;
   }
 
+  /** Called after `localProblems` found none, so every claim row parses. */
   function content() {
-    return { title, question, techniques, paperIds: papers.map((p) => p.id), spec: draft, claims: claims.map(claimInput) as never };
+    return { title, question, techniques, paperIds: papers.map((p) => p.id), spec: draft, claims: claims.map((r) => claimSchema.parse(claimInput(r))) };
   }
 
   /** Saves (creating the draft the first time); returns the experiment id, or null after showing the error. */
