@@ -1,0 +1,92 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type PgBoss from "pg-boss";
+import type { Database } from "~/db/client";
+import { DEMO_EXPERIMENTS, type DemoExperiment, demoDatasetJsonl, demoSpec } from "~/db/seed/data/experiments";
+import { experiments, experimentVersions, papers, users } from "~/db/schema";
+import { createRunQueue } from "../../jobs/experiment-runs";
+import type { SessionUser } from "../../trpc/context";
+import { uploadDataset } from "../datasets/store";
+import { experimentContentSchema } from "./input";
+import { publishExperiment } from "./publish";
+import { createDraft } from "./save";
+
+/**
+ * The demo experiments (db/seed/data/experiments), owned by the demo member: each data set is
+ * uploaded through the store (the same rows are one data set), each experiment is created once
+ * (found again by its title and owner) and published, which queues one run per ready model.
+ * Publishing again on every start only queues what is missing — e.g. runs on a model that became
+ * ready since — so calling this twice changes nothing.
+ */
+
+export interface DemoExperimentsReport {
+  /** Why nothing was seeded (the owner does not exist), or null. */
+  skipped: string | null;
+  created: number;
+  existing: number;
+  runsQueued: number;
+}
+
+async function ownerByEmail(db: Database, email: string): Promise<SessionUser | null> {
+  const [row] = await db.select({ id: users.id, email: users.email, name: users.name, role: users.role }).from(users).where(eq(users.email, email));
+  return row ?? null;
+}
+
+/** The experiment of this owner that has (or had, in any version) this title. */
+async function findExperiment(db: Database, ownerId: string, title: string): Promise<number | null> {
+  const [row] = await db
+    .select({ id: experiments.id })
+    .from(experiments)
+    .innerJoin(experimentVersions, eq(experimentVersions.experimentId, experiments.id))
+    .where(and(eq(experiments.ownerId, ownerId), eq(experimentVersions.title, title)))
+    .orderBy(experiments.id)
+    .limit(1);
+  return row?.id ?? null;
+}
+
+async function paperIds(db: Database, arxivIds: string[]): Promise<number[]> {
+  if (arxivIds.length === 0) return [];
+  const rows = await db.select({ id: papers.id, arxivId: papers.arxivId }).from(papers).where(inArray(papers.arxivId, arxivIds));
+  const missing = arxivIds.filter((a) => !rows.some((r) => r.arxivId === a));
+  if (missing.length > 0) throw new Error(`demo experiments: papers ${missing.join(", ")} are not in the database — run the seed (db/seed/seed.ts) first`);
+  return arxivIds.map((a) => rows.find((r) => r.arxivId === a)!.id);
+}
+
+async function createOne(db: Database, owner: SessionUser, experiment: DemoExperiment): Promise<number> {
+  const upload = await uploadDataset(db, owner, {
+    name: experiment.dataset.name,
+    format: "jsonl",
+    bytes: new TextEncoder().encode(demoDatasetJsonl(experiment.dataset)),
+    previewOnly: false,
+  });
+  if (!upload.saved) throw new Error("demo experiments: the data set was previewed, not saved");
+  const content = experimentContentSchema.parse({
+    title: experiment.title,
+    question: experiment.question,
+    techniques: experiment.techniques,
+    paperIds: await paperIds(db, experiment.papers),
+    spec: demoSpec(experiment, upload.id),
+    claims: experiment.claims.map((c) => c.claim),
+  });
+  const draft = await createDraft(db, owner, content);
+  return draft.id;
+}
+
+export async function seedDemoExperiments(db: Database, boss: PgBoss, ownerEmail: string): Promise<DemoExperimentsReport> {
+  const owner = await ownerByEmail(db, ownerEmail);
+  if (!owner) return { skipped: `there is no account ${ownerEmail} to own them`, created: 0, existing: 0, runsQueued: 0 };
+  await createRunQueue(boss);
+  const report: DemoExperimentsReport = { skipped: null, created: 0, existing: 0, runsQueued: 0 };
+  for (const experiment of DEMO_EXPERIMENTS) {
+    let id = await findExperiment(db, owner.id, experiment.title);
+    if (id === null) {
+      id = await createOne(db, owner, experiment);
+      report.created++;
+    } else {
+      report.existing++;
+    }
+    // A draft left by an interrupted start is published now; a published one gets only missing runs.
+    const published = await publishExperiment(db, boss, owner, id);
+    report.runsQueued += published.runsQueued;
+  }
+  return report;
+}

@@ -1,0 +1,175 @@
+/** The demo experiments: their data, specs and claims are valid, and seeding them is idempotent on real PostgreSQL and pg-boss. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { and, count, eq, inArray } from "drizzle-orm";
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasets, experiments, experimentVersionPapers, experimentVersions, experimentVersionTechniques, models, runs } from "../../db/schema";
+import { DEMO_EXPERIMENTS, demoDatasetJsonl, demoSpec } from "../../db/seed/data/experiments";
+import { papers as seedPapers } from "../../db/seed/data/papers";
+import { techniques as seedTechniques } from "../../db/seed/data/techniques";
+import { DEMO_USERS } from "../../db/seed/demo-users";
+import { seedDemo } from "../../db/seed/seed";
+import { claimsSchema } from "../../server/experiments/claims";
+import { startBoss } from "../../server/jobs/boss";
+import { RUN_QUEUE } from "../../server/jobs/experiment-runs";
+import { parseProbeSpec } from "../../server/probes/spec";
+import { closeMarkdownRenderer } from "../../server/render/markdown";
+import { parseDatasetFile } from "../../server/services/datasets/parse-dataset";
+import { seedDemoExperiments } from "../../server/services/experiments/demo-seed";
+import { queueRunsForModel } from "../../server/services/experiments/publish";
+import { createTestDatabase, type TestDatabase } from "../setup/test-database";
+
+const OWNER = DEMO_USERS.find((u) => u.role === "member")!.email;
+const words = (s: string) => s.trim().split(/\s+/).length;
+
+describe("demo experiment definitions", () => {
+  it("there are five, with distinct titles and distinct data sets", () => {
+    expect(DEMO_EXPERIMENTS).toHaveLength(5);
+    expect(new Set(DEMO_EXPERIMENTS.map((e) => e.title)).size).toBe(5);
+    expect(new Set(DEMO_EXPERIMENTS.map((e) => demoDatasetJsonl(e.dataset))).size).toBe(5);
+  });
+
+  it.each(DEMO_EXPERIMENTS.map((e) => [e.title, e] as const))("%s: the data set uploads as JSONL, has ≥ 100 examples over ≥ 5 domains, short prompts", (_title, e) => {
+    const parsed = parseDatasetFile(new TextEncoder().encode(demoDatasetJsonl(e.dataset)), "jsonl");
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    expect(parsed.dataset.kind).toBe(e.dataset.kind);
+    // Pairs count one per pair; a labelled set needs ≥ 100 examples in all.
+    expect(parsed.preview.rows).toBeGreaterThanOrEqual(100);
+    expect(parsed.preview.domains.length).toBeGreaterThanOrEqual(5);
+    if (parsed.dataset.kind === "labelled") {
+      expect(parsed.preview.classes).toHaveLength(2);
+      for (const c of parsed.preview.classes) expect(c.count).toBeGreaterThanOrEqual(50);
+    }
+    const texts = e.dataset.kind === "pairs" ? e.dataset.rows.flatMap((p) => [p.positive, p.negative]) : e.dataset.rows.map((r) => r.text);
+    expect(new Set(texts).size).toBe(texts.length);
+    for (const t of texts) expect(words(t), t).toBeLessThanOrEqual(25);
+    for (const t of texts) expect(words(t), t).toBeGreaterThanOrEqual(4);
+  });
+
+  it("the sentences are new: none is copied from the engine's test pairs", () => {
+    const raw = JSON.parse(readFileSync(path.join(import.meta.dirname, "../probes/data/sentiment-pairs.json"), "utf8")) as { pairs: Array<{ positive: string; negative: string }> };
+    const test = new Set(raw.pairs.flatMap((p) => [p.positive, p.negative]));
+    const ours = DEMO_EXPERIMENTS.flatMap((e) => (e.dataset.kind === "pairs" ? e.dataset.rows.flatMap((p) => [p.positive, p.negative]) : e.dataset.rows.map((r) => r.text)));
+    expect(ours.filter((t) => test.has(t))).toEqual([]);
+  });
+
+  it.each(DEMO_EXPERIMENTS.map((e) => [e.title, e] as const))("%s: the spec parses, with its data set inline too, and the claims parse", (_title, e) => {
+    const byId = parseProbeSpec(demoSpec(e, 1));
+    if (!byId.ok) throw new Error(byId.errors.join("\n"));
+    // What resolveContent checks when the spec names an uploaded data set: the rows fit the spec.
+    const inline = e.dataset.kind === "pairs" ? { kind: "pairs", pairs: e.dataset.rows } : { kind: "labelled", examples: e.dataset.rows, ...(e.contrast ? { contrast: e.contrast } : {}) };
+    const withRows = parseProbeSpec({ ...demoSpec(e, 1), data: inline });
+    if (!withRows.ok) throw new Error(withRows.errors.join("\n"));
+    const claims = claimsSchema.safeParse(e.claims.map((c) => c.claim));
+    if (!claims.success) throw new Error(claims.error.message);
+    expect(e.claims.some((c) => c.expect === "holds")).toBe(true);
+    expect(e.question).toMatch(/\$/); // some KaTeX
+  });
+
+  it("techniques and papers exist in the seed, and some claims are ones that may not reproduce", () => {
+    const slugs = new Set(seedTechniques.map((t) => t.slug));
+    const arxiv = new Set(seedPapers.map((p) => p.arxivId));
+    for (const e of DEMO_EXPERIMENTS) {
+      expect(e.techniques.filter((s) => !slugs.has(s)), e.title).toEqual([]);
+      expect(e.papers.filter((a) => !arxiv.has(a)), e.title).toEqual([]);
+      expect(e.techniques.length).toBeGreaterThan(0);
+      expect(e.papers.length).toBeGreaterThan(0);
+    }
+    expect(DEMO_EXPERIMENTS.flatMap((e) => e.claims).filter((c) => c.expect === "may-fail").length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("seeding the demo experiments", () => {
+  let t: TestDatabase;
+  let boss: PgBoss;
+  const modelIds: number[] = [];
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemo(t.db);
+    boss = await startBoss(t.url, { supervise: false });
+    // Three models, none ready yet (the worker is still compiling them at start-up).
+    const rows = await t.db
+      .insert(models)
+      .values(["a", "b", "c"].map((c) => ({ name: `stories-${c}`, source: `/tmp/${c}.gguf`, sha256: c.repeat(64), status: "compiling" as const, layers: 5, dModel: 64 })))
+      .returning({ id: models.id });
+    modelIds.push(...rows.map((r) => r.id));
+  }, 120_000);
+
+  afterAll(async () => {
+    await boss?.stop({ graceful: false, wait: true });
+    await closeMarkdownRenderer();
+    await t?.dispose();
+  });
+
+  async function totals() {
+    const [[e], [v], [d], [r]] = await Promise.all([
+      t.db.select({ n: count() }).from(experiments),
+      t.db.select({ n: count() }).from(experimentVersions),
+      t.db.select({ n: count() }).from(datasets),
+      t.db.select({ n: count() }).from(runs),
+    ]);
+    return { experiments: e!.n, versions: v!.n, datasets: d!.n, runs: r!.n };
+  }
+
+  /** Attempt-0 runs per (version, model): each key at most once. */
+  async function firstRunKeys() {
+    const rows = await t.db.select({ versionId: runs.versionId, modelId: runs.modelId }).from(runs).where(eq(runs.attempt, 0));
+    return rows.map((r) => `${r.versionId}:${r.modelId}`);
+  }
+
+  it("without its owner it does nothing", async () => {
+    const report = await seedDemoExperiments(t.db, boss, "nobody@mechmap.dev");
+    expect(report).toMatchObject({ created: 0, runsQueued: 0 });
+    expect(report.skipped).toContain("nobody@mechmap.dev");
+    expect((await totals()).experiments).toBe(0);
+  });
+
+  it("publishes five experiments with their data sets, techniques, papers and claims before any model is ready", async () => {
+    const report = await seedDemoExperiments(t.db, boss, OWNER);
+    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 0 });
+    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 0 });
+    const rows = await t.db.select().from(experiments);
+    expect(rows.every((r) => r.state === "published" && r.publishedAt !== null)).toBe(true);
+    const versions = await t.db.select().from(experimentVersions);
+    for (const def of DEMO_EXPERIMENTS) {
+      const v = versions.find((x) => x.title === def.title)!;
+      expect(v.publishedAt).not.toBeNull();
+      expect(v.datasetId).not.toBeNull();
+      expect(v.questionHtml).toContain("katex");
+      expect(v.claims).toHaveLength(def.claims.length);
+      expect((v.spec as { data: { datasetId: string } }).data.datasetId).toBe(String(v.datasetId));
+      const [[tq], [pq]] = await Promise.all([
+        t.db.select({ n: count() }).from(experimentVersionTechniques).where(eq(experimentVersionTechniques.versionId, v.id)),
+        t.db.select({ n: count() }).from(experimentVersionPapers).where(eq(experimentVersionPapers.versionId, v.id)),
+      ]);
+      expect(tq!.n).toBe(def.techniques.length);
+      expect(pq!.n).toBe(def.papers.length);
+    }
+  });
+
+  it("seeding again after two models became ready queues exactly one run per (version, model), and a third time nothing", async () => {
+    await t.db.update(models).set({ status: "ready" }).where(inArray(models.id, modelIds.slice(0, 2)));
+    const second = await seedDemoExperiments(t.db, boss, OWNER);
+    expect(second).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 10 });
+    const third = await seedDemoExperiments(t.db, boss, OWNER);
+    expect(third).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 0 });
+    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 10 });
+    const keys = await firstRunKeys();
+    expect(new Set(keys).size).toBe(10);
+    // Each run has its job on the run queue.
+    const queued = await t.db.select({ jobId: runs.jobId }).from(runs);
+    for (const r of queued) expect(await boss.getJobById(RUN_QUEUE.name, r.jobId!)).toMatchObject({ state: "created" });
+  });
+
+  it("a model that becomes ready later gets the five runs from queueRunsForModel, and seeding does not add them twice", async () => {
+    await t.db.update(models).set({ status: "ready" }).where(eq(models.id, modelIds[2]!));
+    expect(await queueRunsForModel(t.db, boss, modelIds[2]!)).toHaveLength(5);
+    expect(await seedDemoExperiments(t.db, boss, OWNER)).toMatchObject({ created: 0, existing: 5, runsQueued: 0 });
+    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 15 });
+    expect(new Set(await firstRunKeys()).size).toBe(15);
+    const perModel = await t.db.select({ n: count() }).from(runs).where(and(eq(runs.modelId, modelIds[2]!), eq(runs.attempt, 0)));
+    expect(perModel[0]!.n).toBe(5);
+  });
+});
