@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
+import { RecentActivity } from "./_home/recent-activity";
 import { TaxonomyList } from "./_map/taxonomy-list";
 import { TaxonomyMap } from "./_map/taxonomy-map";
 
@@ -40,6 +41,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <TaxonomyMap graph={graph} />
         </>
       )}
+      <RecentActivity />
     </div>
   );
 }

@@ -19,6 +19,11 @@ function Branch({ id, tree, path }: { id: number; tree: TreeIndex; path: Readonl
         <span>
           {node.paperCount} {node.paperCount === 1 ? "paper" : "papers"}
         </span>
+        {node.evidence > 0 && (
+          <span>
+            {node.evidence} {node.evidence === 1 ? "experiment" : "experiments"}
+          </span>
+        )}
       </span>
       {node.summary && <span className="tree__summary">{node.summary}</span>}
       {kids.length > 0 && (

@@ -24,7 +24,22 @@ function facetValue(node: TaxonomyNode, facet: FacetKey): string {
   return node[facet] ?? UNSPECIFIED;
 }
 
-function colorFor(node: TaxonomyNode, facet: FacetKey): string {
+/** Colour by one facet, or by evidence: how many published experiments exercise the technique. */
+type ColorBy = FacetKey | "evidence";
+
+const EVIDENCE_BUCKETS: ReadonlyArray<{ min: number; label: string; color: string }> = [
+  { min: 4, label: "4 or more experiments", color: "#17663A" },
+  { min: 2, label: "2–3 experiments", color: "#3FA66A" },
+  { min: 1, label: "1 experiment", color: "#8CCB9F" },
+  { min: 0, label: "No evidence yet", color: "#B8BEC6" },
+];
+
+function evidenceBucket(count: number) {
+  return EVIDENCE_BUCKETS.find((b) => count >= b.min) ?? EVIDENCE_BUCKETS[EVIDENCE_BUCKETS.length - 1]!;
+}
+
+function colorFor(node: TaxonomyNode, facet: ColorBy): string {
+  if (facet === "evidence") return evidenceBucket(node.evidence).color;
   const value = node[facet];
   return value === null ? UNSPECIFIED_COLOR : (FACET_COLORS[facet][value] ?? UNSPECIFIED_COLOR);
 }
@@ -107,7 +122,7 @@ export function TaxonomyMap({ graph }: Props) {
   const panelHeadingRef = useRef<HTMLHeadingElement>(null);
   const returnFocusRef = useRef<HTMLElement | null>(null);
   const [ready, setReady] = useState(false);
-  const [colorBy, setColorBy] = useState<FacetKey>("approach");
+  const [colorBy, setColorBy] = useState<ColorBy>("approach");
   const [hidden, setHidden] = useState<HiddenValues>(NO_FILTERS);
   const [showRelations, setShowRelations] = useState(true);
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -444,12 +459,26 @@ export function TaxonomyMap({ graph }: Props) {
                 <span>{f.label}</span>
               </label>
             ))}
+            <label className="segmented__item">
+              <input type="radio" name={`${ids}-color`} value="evidence" checked={colorBy === "evidence"} onChange={() => setColorBy("evidence")} data-testid="color-by-evidence" />
+              <span>Evidence</span>
+            </label>
           </div>
+          {colorBy === "evidence" && (
+            <ul className="legend" aria-label="Colours: evidence (published experiments exercising the technique)" data-testid="map-legend">
+              {EVIDENCE_BUCKETS.map((b) => (
+                <li key={b.label}>
+                  <span className="swatch" style={{ background: b.color }} aria-hidden="true" />
+                  {b.label} <span className="muted">({graph.nodes.filter((n) => evidenceBucket(n.evidence) === b).length})</span>
+                </li>
+              ))}
+            </ul>
+          )}
           {colorFacet && (
             <ul className="legend" aria-label={`Colours: ${colorFacet.label}`} data-testid="map-legend">
               {[...colorFacet.values, UNSPECIFIED].map((v) => (
                 <li key={v}>
-                  <span className="swatch" style={{ background: v === UNSPECIFIED ? UNSPECIFIED_COLOR : FACET_COLORS[colorBy][v] }} aria-hidden="true" />
+                  <span className="swatch" style={{ background: v === UNSPECIFIED ? UNSPECIFIED_COLOR : FACET_COLORS[colorFacet.key][v] }} aria-hidden="true" />
                   {facetLabel(v)}
                 </li>
               ))}
@@ -561,6 +590,12 @@ export function TaxonomyMap({ graph }: Props) {
               <div>
                 <dt>Papers</dt>
                 <dd data-testid="panel-paper-count">{selected.paperCount}</dd>
+              </div>
+              <div>
+                <dt>Evidence</dt>
+                <dd data-testid="panel-evidence">
+                  <span className="swatch" style={{ background: colorFor(selected, "evidence") }} aria-hidden="true" /> {selected.evidence === 1 ? "1 experiment" : `${selected.evidence} experiments`}, {selected.evidenceRuns === 1 ? "1 finished run" : `${selected.evidenceRuns} finished runs`}
+                </dd>
               </div>
             </dl>
             {parentsOf(selected.id).length > 0 && (

@@ -10,7 +10,7 @@ export async function insertModel(db: Database, name = `model-${counter + 1}`) {
     .insert(models)
     .values({ name, source: `/tmp/${name}.gguf`, sha256: `${n}`.padStart(64, "0"), status: "ready", layers: 4, dModel: 16 })
     .returning({ id: models.id, name: models.name, sha256: models.sha256 });
-  return row!;
+  return { id: row!.id, name: row!.name, sha256: row!.sha256 ?? "" };
 }
 
 /** An experiment with one version exercising these techniques (ids); published unless said. */

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { api } from "~/server/trpc/server-caller";
+import { CommentThread } from "../../_components/comments/comment-thread";
 import { PAPER_RELATION_LABELS } from "../../_lib/facets";
 import { hasTrpcCode } from "../../_lib/server-errors";
 import { bibtexFor } from "./bibtex-for";
@@ -115,6 +116,8 @@ export default async function PaperPage({ params }: Props) {
           {bibtex}
         </pre>
       </section>
+
+      <CommentThread target="paper" id={paper.id} />
     </article>
   );
 }

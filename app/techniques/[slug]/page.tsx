@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
+import { CommentThread } from "../../_components/comments/comment-thread";
 import { RenderedMarkdown } from "../../_components/markdown";
 import { Pagination } from "../../_components/pagination";
 import { PaperItem } from "../../_components/paper-item";
 import { RevisionDiff } from "../../_components/revision-diff";
 import { FACETS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, RELATION_LABELS } from "../../_lib/facets";
 import { formatDateTime, plural } from "../../_lib/format";
+import { EvidenceSection } from "./evidence-section";
 import { historyPageParam, loadTechnique } from "./load";
 import { ProposeEditForm } from "./propose-edit-form";
 
@@ -27,7 +29,7 @@ export default async function TechniquePage({ params, searchParams }: Props) {
   const { technique, parents, children, related, papers, history, historyPaging } = data;
   const caller = await api();
   const me = await caller.users.me();
-  const options = me ? await caller.taxonomy.options() : [];
+  const [options, evidence] = await Promise.all([me ? caller.taxonomy.options() : Promise.resolve([]), caller.evidence.technique({ slug: technique.slug })]);
   const pendingCount = historyPaging.pending;
   const historyHref = (page: number) => (page > 1 ? `/techniques/${technique.slug}?history=${page}#history` : `/techniques/${technique.slug}#history`);
 
@@ -72,6 +74,8 @@ export default async function TechniquePage({ params, searchParams }: Props) {
               <p className="empty">No description yet. Propose one below.</p>
             )}
           </section>
+
+          <EvidenceSection evidence={evidence} />
 
           <section aria-labelledby="papers">
             <h2 id="papers">Papers ({papers.length})</h2>
@@ -166,6 +170,8 @@ export default async function TechniquePage({ params, searchParams }: Props) {
               </p>
             )}
           </section>
+
+          <CommentThread target="technique" id={technique.slug} />
         </div>
 
         <aside className="sidebar" aria-label="Relations">
