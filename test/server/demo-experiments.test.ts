@@ -19,6 +19,11 @@ import { parseDatasetFile } from "../../server/services/datasets/parse-dataset";
 import { seedDemoExperiments } from "../../server/services/experiments/demo-seed";
 import { queueRunsForModel } from "../../server/services/experiments/publish";
 import { createTestDatabase, type TestDatabase } from "../setup/test-database";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { type ExperimentRunWorkers, workExperimentRuns } from "../../workers/jobs/work-experiment-runs";
+import { STORIES_GGUF, STORIES_SHA256, hasStoriesFixtures } from "../runtime/fixtures";
+import { waitForRun } from "../workers/run-experiment-fixtures";
 
 const OWNER = DEMO_USERS.find((u) => u.role === "member")!.email;
 const words = (s: string) => s.trim().split(/\s+/).length;
@@ -172,4 +177,50 @@ describe("seeding the demo experiments", () => {
     const perModel = await t.db.select({ n: count() }).from(runs).where(and(eq(runs.modelId, modelIds[2]!), eq(runs.attempt, 0)));
     expect(perModel[0]!.n).toBe(5);
   });
+});
+
+describe.skipIf(!hasStoriesFixtures())("the demo experiments on the demo model, through the real worker", () => {
+  let t: TestDatabase;
+  let producer: PgBoss;
+  let consumer: PgBoss;
+  let workers: ExperimentRunWorkers | undefined;
+  const cacheDir = mkdtempSync(path.join(tmpdir(), "mechmap-demo-runs-"));
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemo(t.db);
+    // What `npm start` leaves behind once the worker has compiled the demo model.
+    await t.db.insert(models).values({ name: "stories260K", source: STORIES_GGUF, localPath: STORIES_GGUF, sha256: STORIES_SHA256, status: "ready", layers: 5, dModel: 64 });
+    producer = await startBoss(t.url, { supervise: false });
+    consumer = await startBoss(t.url, { supervise: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await workers?.stop();
+    await consumer?.stop({ graceful: false, wait: true });
+    await producer?.stop({ graceful: false, wait: true });
+    await closeMarkdownRenderer();
+    await t?.dispose();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it("publishing queues one run per experiment and the worker completes all five with metrics", async () => {
+    const report = await seedDemoExperiments(t.db, producer, OWNER);
+    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 5 });
+    workers = await workExperimentRuns(consumer, t.db, {
+      settings: { concurrency: 1, memoryBytes: 256 * 2 ** 20, runTimeLimitMs: 5 * 60_000, pollingIntervalSeconds: 1 },
+      cacheDir,
+      log: () => {},
+    });
+    const queued = await t.db.select({ id: runs.id }).from(runs);
+    expect(queued).toHaveLength(5);
+    for (const r of queued) {
+      const done = await waitForRun(t.db, r.id, ["done", "failed"], 240_000);
+      expect(done.error).toBeNull();
+      expect(done.status).toBe("done");
+      const methods = (done.metrics as { methods: Array<{ method: string; perLayer: unknown[] }> }).methods;
+      expect(methods.length).toBeGreaterThan(0);
+      for (const m of methods) expect(m.perLayer).toHaveLength(5);
+    }
+  }, 300_000);
 });
