@@ -114,7 +114,8 @@ describe("experiment pages", () => {
     // An invalid value: the engine's message appears next to the field, and in the JSON view's list.
     const folds = form.getByLabel("Folds (k)");
     await folds.fill("1");
-    const foldsField = form.locator(".field", { has: folds });
+    // `has` is matched inside each .field, so it takes a locator relative to the page.
+    const foldsField = form.locator(".field", { has: page.getByLabel("Folds (k)") });
     await foldsField.getByTestId("spec-field-error").getByText("k must be at least 2").waitFor();
     await expect(folds.getAttribute("aria-invalid")).resolves.toBe("true");
     await expect(form.getByTestId("spec-issues").textContent()).resolves.toContain("split.k");
