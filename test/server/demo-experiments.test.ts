@@ -4,7 +4,7 @@ import path from "node:path";
 import { and, count, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasets, experiments, experimentVersionPapers, experimentVersions, experimentVersionTechniques, models, runs } from "../../db/schema";
+import { datasets, experiments, experimentVersionPapers, experimentVersions, experimentVersionTechniques, models, runs, userQuotas, users } from "../../db/schema";
 import { DEMO_EXPERIMENTS, demoDatasetJsonl, demoSpec } from "../../db/seed/data/experiments";
 import { papers as seedPapers } from "../../db/seed/data/papers";
 import { techniques as seedTechniques } from "../../db/seed/data/techniques";
@@ -126,14 +126,14 @@ describe("seeding the demo experiments", () => {
 
   it("without its owner it does nothing", async () => {
     const report = await seedDemoExperiments(t.db, boss, "nobody@mechmap.dev");
-    expect(report).toMatchObject({ created: 0, runsQueued: 0 });
+    expect(report).toMatchObject({ created: 0, runsQueued: 0, problems: [] });
     expect(report.skipped).toContain("nobody@mechmap.dev");
     expect((await totals()).experiments).toBe(0);
   });
 
   it("publishes five experiments with their data sets, techniques, papers and claims before any model is ready", async () => {
     const report = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 0 });
+    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 0, problems: [] });
     expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 0 });
     const rows = await t.db.select().from(experiments);
     expect(rows.every((r) => r.state === "published" && r.publishedAt !== null)).toBe(true);
@@ -143,6 +143,7 @@ describe("seeding the demo experiments", () => {
       expect(v.publishedAt).not.toBeNull();
       expect(v.datasetId).not.toBeNull();
       expect(v.questionHtml).toContain("katex");
+      expect(v.questionHtml).not.toContain("katex-error");
       expect(v.claims).toHaveLength(def.claims.length);
       expect((v.spec as { data: { datasetId: string } }).data.datasetId).toBe(String(v.datasetId));
       const [[tq], [pq]] = await Promise.all([
@@ -157,9 +158,9 @@ describe("seeding the demo experiments", () => {
   it("seeding again after two models became ready queues exactly one run per (version, model), and a third time nothing", async () => {
     await t.db.update(models).set({ status: "ready" }).where(inArray(models.id, modelIds.slice(0, 2)));
     const second = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(second).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 10 });
+    expect(second).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 10, problems: [] });
     const third = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(third).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 0 });
+    expect(third).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 0, problems: [] });
     expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 10 });
     const keys = await firstRunKeys();
     expect(new Set(keys).size).toBe(10);
@@ -176,6 +177,18 @@ describe("seeding the demo experiments", () => {
     expect(new Set(await firstRunKeys()).size).toBe(15);
     const perModel = await t.db.select({ n: count() }).from(runs).where(and(eq(runs.modelId, modelIds[2]!), eq(runs.attempt, 0)));
     expect(perModel[0]!.n).toBe(5);
+  });
+
+  it("an owner over their run quota does not stop the start: the missing runs are reported, nothing else changes", async () => {
+    const [owner] = await t.db.select({ id: users.id }).from(users).where(eq(users.email, OWNER));
+    await t.db.insert(userQuotas).values({ userId: owner!.id, maxRunsPerDay: 1 });
+    await t.db.insert(models).values({ name: "stories-d", source: "/tmp/d.gguf", sha256: "d".repeat(64), status: "ready", layers: 5, dModel: 64 });
+    const report = await seedDemoExperiments(t.db, boss, OWNER);
+    expect(report).toMatchObject({ created: 0, existing: 5, runsQueued: 0 });
+    expect(report.problems).toHaveLength(5);
+    expect(report.problems[0]).toMatch(/limit/i);
+    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 15 });
+    await t.db.delete(userQuotas).where(eq(userQuotas.userId, owner!.id));
   });
 });
 
@@ -206,7 +219,7 @@ describe.skipIf(!hasStoriesFixtures())("the demo experiments on the demo model, 
 
   it("publishing queues one run per experiment and the worker completes all five with metrics", async () => {
     const report = await seedDemoExperiments(t.db, producer, OWNER);
-    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 5 });
+    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 5, problems: [] });
     workers = await workExperimentRuns(consumer, t.db, {
       settings: { concurrency: 1, memoryBytes: 256 * 2 ** 20, runTimeLimitMs: 5 * 60_000, pollingIntervalSeconds: 1 },
       cacheDir,

@@ -3,6 +3,7 @@ import type PgBoss from "pg-boss";
 import type { Database } from "~/db/client";
 import { DEMO_EXPERIMENTS, type DemoExperiment, demoDatasetJsonl, demoSpec } from "~/db/seed/data/experiments";
 import { experiments, experimentVersions, papers, users } from "~/db/schema";
+import { DomainError } from "../../errors";
 import { createRunQueue } from "../../jobs/experiment-runs";
 import type { SessionUser } from "../../trpc/context";
 import { uploadDataset } from "../datasets/store";
@@ -24,6 +25,8 @@ export interface DemoExperimentsReport {
   created: number;
   existing: number;
   runsQueued: number;
+  /** Experiments whose runs could not be queued now (e.g. the owner's run quota); they stay published. */
+  problems: string[];
 }
 
 async function ownerByEmail(db: Database, email: string): Promise<SessionUser | null> {
@@ -73,20 +76,26 @@ async function createOne(db: Database, owner: SessionUser, experiment: DemoExper
 
 export async function seedDemoExperiments(db: Database, boss: PgBoss, ownerEmail: string): Promise<DemoExperimentsReport> {
   const owner = await ownerByEmail(db, ownerEmail);
-  if (!owner) return { skipped: `there is no account ${ownerEmail} to own them`, created: 0, existing: 0, runsQueued: 0 };
+  if (!owner) return { skipped: `there is no account ${ownerEmail} to own them`, created: 0, existing: 0, runsQueued: 0, problems: [] };
   await createRunQueue(boss);
-  const report: DemoExperimentsReport = { skipped: null, created: 0, existing: 0, runsQueued: 0 };
+  const report: DemoExperimentsReport = { skipped: null, created: 0, existing: 0, runsQueued: 0, problems: [] };
   for (const experiment of DEMO_EXPERIMENTS) {
-    let id = await findExperiment(db, owner.id, experiment.title);
-    if (id === null) {
-      id = await createOne(db, owner, experiment);
-      report.created++;
-    } else {
-      report.existing++;
+    try {
+      let id = await findExperiment(db, owner.id, experiment.title);
+      if (id === null) {
+        id = await createOne(db, owner, experiment);
+        report.created++;
+      } else {
+        report.existing++;
+      }
+      // A draft left by an interrupted start is published now; a published one gets only missing runs.
+      const published = await publishExperiment(db, boss, owner, id);
+      report.runsQueued += published.runsQueued;
+    } catch (error) {
+      // The owner's quotas (a demo account people use) must not stop the platform from starting.
+      if (!(error instanceof DomainError)) throw error;
+      report.problems.push(`${experiment.title}: ${error.message}`);
     }
-    // A draft left by an interrupted start is published now; a published one gets only missing runs.
-    const published = await publishExperiment(db, boss, owner, id);
-    report.runsQueued += published.runsQueued;
   }
   return report;
 }
