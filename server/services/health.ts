@@ -47,7 +47,10 @@ export function createDatabaseMonitor(options: {
   log?: (line: string) => void;
 }): DatabaseMonitor {
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const sql = postgres(options.url, { max: 1, connect_timeout: Math.ceil(timeoutMs / 1000), idle_timeout: 0, onnotice: () => {} });
+  const client = () => postgres(options.url, { max: 1, connect_timeout: Math.ceil(timeoutMs / 1000), idle_timeout: 0, onnotice: () => {} });
+  let sql = client();
+  /** Bumped when a check is abandoned, so its late answer is ignored. */
+  let generation = 0;
   const unchecked = options.expectedInstallationId ? "ok" : "unchecked";
   let current: DatabaseState = { database: "ok", installation: unchecked };
   let inFlight: Promise<DatabaseState> | null = null;
@@ -83,18 +86,25 @@ export function createDatabaseMonitor(options: {
   const check = (): Promise<DatabaseState> => {
     if (inFlight) return inFlight;
     lastCheck = Date.now();
+    const mine = ++generation;
     let timer: NodeJS.Timeout | undefined;
-    // A server that accepts but never answers (stopped, overloaded) counts as down until it answers.
-    const slow = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    void slow.then(() => {
-      if (inFlight) set({ database: "down", installation: current.installation, detail: `no answer within ${timeoutMs} ms` });
+    // A check with no answer in time (server stopped or gone mid-query) counts as down, and its
+    // connection is dropped: a query stuck on a dead connection must never stall later checks.
+    const slow = new Promise<DatabaseState>((resolve) => {
+      timer = setTimeout(() => {
+        if (mine !== generation) return;
+        generation++;
+        const stuck = sql;
+        sql = client();
+        void stuck.end({ timeout: 0 }).catch(() => {});
+        resolve(set({ database: "down", installation: current.installation, detail: `no answer within ${timeoutMs} ms` }));
+      }, timeoutMs);
     });
-    inFlight = probe()
-      .then(set)
-      .finally(() => {
-        clearTimeout(timer);
-        inFlight = null;
-      });
+    const answered = probe().then((state) => (mine === generation ? set(state) : current));
+    inFlight = Promise.race([answered, slow]).finally(() => {
+      clearTimeout(timer);
+      inFlight = null;
+    });
     return inFlight;
   };
 
@@ -113,8 +123,10 @@ export function createDatabaseMonitor(options: {
       let worker: HealthReport["worker"] = { seen: 0, lastSeenSecondsAgo: null };
       if (state.database === "ok") {
         try {
-          const [row] = await sql`select count(*) filter (where seen_at > now() - make_interval(secs => ${WORKER_FRESH_SECONDS})) as seen,
+          const query = sql`select count(*) filter (where seen_at > now() - make_interval(secs => ${WORKER_FRESH_SECONDS})) as seen,
             extract(epoch from now() - max(seen_at)) as ago from worker_heartbeats`;
+          const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer")), timeoutMs).unref());
+          const [row] = await Promise.race([query, late]);
           const parsed = workersRow.parse(row);
           worker = { seen: parsed.seen, lastSeenSecondsAgo: parsed.ago === null ? null : Math.round(parsed.ago) };
         } catch {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { INSTALLATION_ENV } from "../../../db/installation";
@@ -75,4 +76,28 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
 export function trpcGet(procedure: string, input?: unknown): string {
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   return `/api/trpc/${procedure}${query}`;
+}
+
+export interface PlainResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One GET on a connection of its own: fetch keeps connections alive, and node:cluster hands out
+ * connections, not requests, so only fresh connections reach every web process.
+ */
+export function getFresh(url: string, timeoutMs = 20_000): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end();
+  });
 }
