@@ -88,7 +88,8 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
     stop: async () => {
       stopping = true;
       clearInterval(recovery);
-      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+      // Within the supervisor's stop timeout (15 s); an unfinished job is handed out again when it expires.
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await heartbeat.stop();
       await close();
     },

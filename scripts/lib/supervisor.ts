@@ -35,6 +35,8 @@ export interface Service {
   name: string;
   /** How many times the service has been started (the first start included). */
   starts: () => number;
+  /** No more restarts (the platform is stopping; a Ctrl-C may already have reached the child). */
+  hold: () => void;
   stop: () => Promise<void>;
 }
 
@@ -89,6 +91,10 @@ export function superviseService(options: ServiceOptions, log: Log = (line) => c
   return {
     name: options.name,
     starts: () => starts,
+    hold: () => {
+      stopping = true;
+      wake?.();
+    },
     stop: async () => {
       stopping = true;
       wake?.();
@@ -207,6 +213,7 @@ export function stopOnSignals(services: () => Service[], options: { beforeExit?:
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
+    for (const service of services()) service.hold();
     for (const service of [...services()].reverse()) {
       await service.stop().catch((error: unknown) => options.log?.(`stopping ${service.name}: ${String(error)}`));
     }
