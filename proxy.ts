@@ -5,7 +5,9 @@ import { NextResponse, type NextRequest } from "next/server";
  * on the request and puts it on its own scripts; with 'strict-dynamic', only those scripts (and the
  * chunks they load) run, so injected markup cannot run script. Styles allow 'unsafe-inline':
  * server-rendered style attributes (React, KaTeX) cannot carry a nonce, and CSS does not run code.
- * The other security headers, which need no nonce, come from next.config.js for every route.
+ * The other security headers, which need no nonce, come from next.config.js for every route, and
+ * so does API routes' (nonce-free) policy: the proxy skips /api because Next.js reads a request's
+ * whole body before running a proxy, which would defeat the routes' own body-size limits.
  */
 function contentSecurityPolicy(nonce: string): string {
   const https = process.env.NEXTAUTH_URL?.startsWith("https://") ?? false;
@@ -41,8 +43,8 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      // Everything but built assets; prefetches carry no HTML, so they skip the work.
-      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      // Pages only: not API routes (see above) nor built assets; prefetches carry no HTML either.
+      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },
