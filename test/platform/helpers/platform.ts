@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { INSTALLATION_ENV } from "../../../db/installation";
-import { preparePlatformDatabase, type ResolvedDatabase } from "../../../db/local-database";
+import { PROJECT_ROOT, preparePlatformDatabase, type ResolvedDatabase } from "../../../db/local-database";
 import { buildIsStale, buildWebApp, freePort, startWebServer, type WebServer } from "../../../scripts/lib/web-app";
 
 export interface Platform {
@@ -38,7 +38,7 @@ export async function startPlatform(options: { webConcurrency?: number } = {}): 
     ...(options.webConcurrency ? { WEB_CONCURRENCY: String(options.webConcurrency) } : {}),
   };
   try {
-    if (buildIsStale()) await buildWebApp(env, { quiet: true });
+    await buildOnce(env);
     const web = await startWebServer({ port, env, quiet: true });
     return {
       database,
@@ -55,6 +55,36 @@ export async function startPlatform(options: { webConcurrency?: number } = {}): 
     await database.stop();
     rmSync(root, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Test files run in parallel: only one may run `next build` at a time, and the others then reuse
+ * its build. A directory is the lock (mkdir is atomic); a lock whose holder died is taken over.
+ */
+async function buildOnce(env: NodeJS.ProcessEnv): Promise<void> {
+  const lock = path.join(PROJECT_ROOT, ".data", "test-build.lock");
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, "pid"), String(process.pid));
+      break;
+    } catch {
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(path.join(lock, "pid"), "utf8"));
+        process.kill(holder, 0);
+      } catch {
+        if (holder) rmSync(lock, { recursive: true, force: true }); // its holder is gone
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (buildIsStale()) await buildWebApp(env, { quiet: true });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
