@@ -134,7 +134,7 @@ describe("experiment pages", () => {
 
     // A claim, read back in words.
     await form.getByRole("button", { name: "+ Add a claim" }).click();
-    await expect(form.getByTestId("claim-description").textContent()).resolves.toContain("diffmean.accuracy ≥ 0.9 (any model)");
+    await expect(form.getByTestId("claim-description").textContent()).resolves.toContain("diffmean.accuracy ≥ 0.9 at its peak layer (any model)");
 
     await form.getByRole("button", { name: "Save draft" }).click();
     await form.getByTestId("saved-status").waitFor();
@@ -158,7 +158,7 @@ describe("experiment pages", () => {
 
     await expect(main().getByTestId("experiment-title").textContent()).resolves.toBe(title);
     await expect(main().getByTestId("experiment-state").textContent()).resolves.toBe("published");
-    await expect(main().getByTestId("claims").textContent()).resolves.toContain("diffmean.accuracy ≥ 0.9 (any model)");
+    await expect(main().getByTestId("claims").textContent()).resolves.toContain("diffmean.accuracy ≥ 0.9 at its peak layer (any model)");
     await expect(main().locator(".prose").first().innerHTML()).resolves.toContain("katex");
     await main().getByTestId("dataset-preview").waitFor();
     const download = await main().getByTestId("dataset-download").getAttribute("href");

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { claimSchema } from "~/server/experiments/claims";
 import { api } from "~/server/trpc/server-caller";
-import { claimRowFromClaim } from "../../../_experiments/claims-editor";
+import { claimRowFromClaim } from "../../../_experiments/claim-rows";
 import { ExperimentForm } from "../../../_experiments/experiment-form";
 import type { Json } from "../../../_experiments/spec-draft";
 import { loadExperiment } from "../load";
