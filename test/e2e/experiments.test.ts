@@ -210,6 +210,7 @@ describe("experiment pages", () => {
     await mine.getByRole("button", { name: /Cancel run/ }).click();
     await main().getByTestId("run-action-message").getByText(/was cancelled/).waitFor();
     await mine.getByTestId("run-status").getByText("Cancelled").waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, "experiment-page.png"), fullPage: true });
 
     // Version 1 is still there with its own (empty) runs.
     await main().getByTestId("versions").getByRole("link", { name: "Version 1" }).click();
