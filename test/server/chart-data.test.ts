@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { experiments, experimentVersions, models, runArtifacts, runs } from "../../db/schema";
+import { float32Bytes } from "../../server/artifacts/tensor-files";
 import { anchorPositions, hookKind, layerCharts, neuronPoints, relativeDepth, squareRows, steeringCurves } from "../../server/services/runs/chart-data";
+import { useDatabaseWithRoles } from "../setup/callers";
 
 /** A small metrics object in the shape runProbe returns (3 blocks). */
 const metrics = {
@@ -152,5 +155,78 @@ describe("artifacts", () => {
     });
     // A length mismatch means the details belong to another tensor: no scatter rather than a wrong one.
     expect(neuronPoints(Float32Array.from([1, 2]), { embedding: "pca", neurons: [] })).toBeNull();
+  });
+});
+
+describe("runs.charts on stored runs", () => {
+  const ctx = useDatabaseWithRoles();
+  const ids = { done: 0, queued: 0 };
+
+  beforeAll(async () => {
+    const db = ctx.t.db;
+    const owner = ctx.as.users.member;
+    const [experiment] = await db.insert(experiments).values({ ownerId: owner.id, state: "draft" }).returning({ id: experiments.id });
+    const [version] = await db.insert(experimentVersions).values({ experimentId: experiment!.id, version: 1, authorId: owner.id, title: "Charts", spec: { version: 1 } }).returning({ id: experimentVersions.id });
+    const [model] = await db.insert(models).values({ name: "tiny-charts", source: "/tmp/x.gguf", sha256: "c".repeat(64), status: "ready", layers: 3, dModel: 4 }).returning({ id: models.id });
+    const base = { versionId: version!.id, modelId: model!.id, modelSha256: "c".repeat(64), engineVersion: "t", runKey: "charts-key" };
+    const consistencyMetrics = { method: "consistency", perLayer: [0, 2].map((layer) => ({ hook: `blocks.${layer}.hook_resid_post`, layer, meanCosine: layer / 4, fractionPositive: 0.5 })) };
+    const neuronMetrics = { method: "neuronMap", perLayer: [{ hook: "blocks.1.mlp.hook_post", layer: 1, neurons: 2 }] };
+    const [done] = await db
+      .insert(runs)
+      .values({
+        ...base,
+        status: "done",
+        metrics: { ...metrics, methods: [...metrics.methods.slice(0, 4), consistencyMetrics, neuronMetrics] },
+        facts: {
+          artifactDetails: [...details, { matrices: [{ hook: "blocks.{L}.hook_resid_post", layers: [0, 2] }] }, { embedding: "umap", neurons: [{ index: 3, cluster: 0, cohensD: 1.5, top: [{ snippet: "a ⟦hug⟧" }] }, { index: 5, cluster: 1, cohensD: null, top: [] }] }],
+        },
+      })
+      .returning({ id: runs.id });
+    ids.done = done!.id;
+    await db.insert(runArtifacts).values([
+      { runId: ids.done, name: "consistency.cosines", methodIndex: 4, hook: "blocks.{L}.hook_resid_post", layer: null, shape: [2, 2], data: float32Bytes(Float32Array.from([1, 0.25, 0.25, 1])) },
+      { runId: ids.done, name: "neuronMap.embedding", methodIndex: 5, hook: "blocks.1.mlp.hook_post", layer: 1, shape: [2, 2], data: float32Bytes(Float32Array.from([0.5, -1, 2, 3])) },
+      { runId: ids.done, name: "diffmean.direction", methodIndex: 0, hook: "blocks.0.hook_resid_post", layer: 0, shape: [4], data: float32Bytes(Float32Array.from([1, 0, 0, 0])) },
+    ]);
+    const [queued] = await db.insert(runs).values({ ...base, attempt: 1 }).returning({ id: runs.id });
+    ids.queued = queued!.id;
+  });
+
+  it("returns the heatmap and neuron map from the float32 artifacts, and the series from the metrics", async () => {
+    const charts = await ctx.as.member.runs.charts({ id: ids.done });
+    expect(charts.nLayers).toBe(3);
+    expect(charts.heatmaps).toEqual([{ methodIndex: 4, hook: "blocks.{L}.hook_resid_post", layers: [0, 2], cosines: [[1, 0.25], [0.25, 1]] }]);
+    expect(charts.neuronMaps).toEqual([
+      {
+        methodIndex: 5,
+        hook: "blocks.1.mlp.hook_post",
+        layer: 1,
+        embedding: "umap",
+        points: [
+          { index: 3, x: 0.5, y: -1, cluster: 0, cohensD: 1.5, snippets: ["a ⟦hug⟧"] },
+          { index: 5, x: 2, y: 3, cluster: 1, cohensD: null, snippets: [] },
+        ],
+      },
+    ]);
+    const consistency = charts.lines.find((c) => c.method === "consistency");
+    expect(consistency?.points.filter((p) => p.field === "meanCosine").map((p) => [p.layer, p.depth, p.value])).toEqual([
+      [0, 0, 0],
+      [2, 1, 0.5],
+    ]);
+    expect(charts.steering).toHaveLength(1);
+    expect(charts.anchors).toHaveLength(1);
+  });
+
+  it("is empty for a run without results", async () => {
+    const charts = await ctx.as.member.runs.charts({ id: ids.queued });
+    expect(charts).toEqual({ nLayers: null, lines: [], steering: [], anchors: [], heatmaps: [], neuronMaps: [] });
+  });
+
+  it("follows the run's visibility: a draft's run is hidden from anonymous viewers, shown to its author, moderators and admins", async () => {
+    await expect(ctx.as.anonymous.runs.charts({ id: ids.done })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(ctx.as.moderator.runs.charts({ id: ids.done })).resolves.toMatchObject({ nLayers: 3 });
+    await expect(ctx.as.admin.runs.charts({ id: ids.done })).resolves.toMatchObject({ nLayers: 3 });
+    await expect(ctx.as.anonymous.runs.charts({ id: 2 ** 31 - 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(ctx.as.anonymous.runs.charts({ id: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
