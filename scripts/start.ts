@@ -13,10 +13,11 @@ import { connect } from "../db/client";
 import { releaseSignalHandlers, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { INSTALLATION_ENV } from "../db/installation";
 import { EMBEDDED_DATA_DIR, PROJECT_ROOT, preparePlatformDatabase } from "../db/local-database";
-import { DEMO_USERS } from "../db/seed/demo-users";
+import { DEMO_EXPERIMENT_OWNER, DEMO_USERS } from "../db/seed/demo-users";
 import { seedDemo } from "../db/seed/seed";
 import { startBoss } from "../server/jobs/boss";
 import { enqueuePrepareModel } from "../server/jobs/enqueue";
+import { seedDemoExperiments } from "../server/services/experiments/demo-seed";
 import { registerDemoModel } from "../workers/models/registry";
 import { onLauncherGone, spawnGroup, stopOnSignals, superviseService, type Running, type Service } from "./lib/supervisor";
 import { buildIsStale, buildWebApp, startWebServer, type WebServer } from "./lib/web-app";
@@ -79,10 +80,15 @@ try {
     console.log(`Demo data: ${report.techniquesAdded} techniques, ${report.papersAdded} papers, ${report.usersAdded} users added (existing rows kept).`);
     const demoModel = await registerDemoModel(db);
     console.log(`Demo model: ${demoModel.message}`);
-    if (demoModel.registered && demoModel.model) {
-      // The worker compiles its graph in the background.
-      const boss = await startBoss(database.url, { supervise: false });
-      await enqueuePrepareModel(boss, demoModel.model.id);
+    const boss = await startBoss(database.url, { supervise: false });
+    try {
+      // The worker compiles the demo model's graph in the background.
+      if (demoModel.registered && demoModel.model) await enqueuePrepareModel(boss, demoModel.model.id);
+      // Published demo experiments; their runs on every ready model are queued for the worker.
+      const demo = await seedDemoExperiments(db, boss, DEMO_EXPERIMENT_OWNER);
+      console.log(`Demo experiments: ${demo.skipped ?? `${demo.created} created, ${demo.existing} kept, ${demo.runsQueued} runs queued`}`);
+      for (const problem of demo.problems) console.log(`  ${problem}`);
+    } finally {
       await boss.stop({ graceful: false, wait: true });
     }
     await close();

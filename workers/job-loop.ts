@@ -1,10 +1,15 @@
 import type PgBoss from "pg-boss";
 import { connect } from "~/db/client";
 import { startBoss } from "~/server/jobs/boss";
+import { RUN_QUEUE } from "~/server/jobs/experiment-runs";
 import { QUEUES } from "~/server/jobs/queues";
+import { queueRunsForModel } from "~/server/services/experiments/publish";
+import { enqueueOrphanRuns } from "~/server/services/runs/queue";
 import { startHeartbeat } from "./heartbeat";
 import { prepareModel } from "./jobs/prepare-model";
 import { recoverStuckModels } from "./jobs/recover-stuck-models";
+import { workExperimentRuns } from "./jobs/work-experiment-runs";
+import { workerSettings } from "./settings";
 
 export interface JobLoop {
   boss: PgBoss;
@@ -36,7 +41,8 @@ export interface JobLoopOptions {
  */
 export async function startJobLoop(databaseUrl: string, options: JobLoopOptions = {}): Promise<JobLoop> {
   const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
-  const { db, close } = connect(databaseUrl, { max: 4 });
+  // Each concurrent run holds a connection for progress and its final save; a few more for the rest.
+  const { db, close } = connect(databaseUrl, { max: workerSettings().concurrency + 4 });
   const boss = await startBoss(databaseUrl, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds });
   let active = 0;
   let stopping = false;
@@ -46,14 +52,18 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
       const { requeued, failed } = await recoverStuckModels(db, boss, { staleSeconds: options.recoveryStaleSeconds });
       for (const id of requeued) log(`model ${id} was left compiling by a worker that stopped; queued again`);
       for (const id of failed) log(`model ${id} was left compiling and its tries ran out; marked failed`);
+      // Runs committed by the web app whose job could not be sent (e.g. the queue was briefly unreachable).
+      const orphans = await enqueueOrphanRuns(db, boss);
+      if (orphans > 0) log(`sent ${orphans} queued run(s) that had no job`);
     } catch (error) {
       log(`could not check for stuck models: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
 
+  let experimentRuns: Awaited<ReturnType<typeof workExperimentRuns>> | null = null;
   const heartbeat = startHeartbeat(db, {
     databaseUrl,
-    activeJobs: () => active,
+    activeJobs: () => active + (experimentRuns?.active() ?? 0),
     installationId: options.installationId,
     intervalMs: options.heartbeatIntervalMs,
     log,
@@ -61,6 +71,7 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
       log(error.message);
       // Take no further job from a database that is not ours.
       void boss.offWork(QUEUES.prepareModel.name).catch(() => {});
+      void boss.offWork(RUN_QUEUE.name).catch(() => {});
       options.onWrongDatabase?.(error);
     },
   });
@@ -72,11 +83,16 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
       try {
         const outcome = await prepareModel(db, payload, { cacheDir: options.cacheDir });
         log(`model ${payload.modelId}: ${outcome}`);
+        if (outcome === "ready") {
+          const runIds = await queueRunsForModel(db, boss, payload.modelId);
+          if (runIds.length > 0) log(`model ${payload.modelId}: queued ${runIds.length} published experiment(s)`);
+        }
       } finally {
         active--;
       }
     }
   });
+  experimentRuns = await workExperimentRuns(boss, db, { cacheDir: options.cacheDir, log });
   await recover();
   const recovery = setInterval(() => {
     if (!stopping) void recover();
@@ -88,6 +104,8 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
     stop: async () => {
       stopping = true;
       clearInterval(recovery);
+      // Runs in progress stop at their next batch; their jobs go back to the queue for another worker.
+      await experimentRuns?.stop();
       // Within the supervisor's stop timeout (15 s); an unfinished job is handed out again when it expires.
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await heartbeat.stop();

@@ -5,3 +5,6 @@ export const DEMO_USERS: Array<{ email: string; password: string; name: string; 
   { email: "member@mechmap.dev", password: "mechmap-member", name: "Demo Member", role: "member" },
   { email: "moderator@mechmap.dev", password: "mechmap-moderator", name: "Demo Moderator", role: "moderator" },
 ];
+
+/** The demo experiments belong to the demo member. */
+export const DEMO_EXPERIMENT_OWNER = "member@mechmap.dev";

@@ -119,7 +119,7 @@ function exitCodeFor(e: ModelRegistryError): number {
 }
 
 /** Runs one command against a database; returns the exit code. */
-export async function runModelCli(argv: string[], db: Database, io: CliIo, options: { cacheDir?: string } = {}): Promise<number> {
+export async function runModelCli(argv: string[], db: Database, io: CliIo, options: { cacheDir?: string; onAdded?: (row: ModelRow) => Promise<void> } = {}): Promise<number> {
   const cmd = parseCommand(argv);
   if (!cmd) {
     io.err(`${USAGE}\n`);
@@ -146,6 +146,7 @@ export async function runModelCli(argv: string[], db: Database, io: CliIo, optio
       );
       progress.finish();
       io.out(`Added ${describeModel(row)}`);
+      await options.onAdded?.(row);
       return EXIT.ok;
     } catch (e) {
       progress.finish();
@@ -168,10 +169,12 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(EXIT.usage);
   }
-  const [{ resolveDatabaseUrl }, { runMigrations }, { connect }] = await Promise.all([
+  const [{ resolveDatabaseUrl }, { runMigrations }, { connect }, { startBoss }, { enqueuePrepareModel }] = await Promise.all([
     import("../../db/local-database"),
     import("../../db/migrate"),
     import("../../db/client"),
+    import("../../server/jobs/boss"),
+    import("../../server/jobs/enqueue"),
   ]);
   const database = await resolveDatabaseUrl();
   const { db, close } = connect(database.url, { max: 2 });
@@ -182,6 +185,17 @@ async function main(): Promise<void> {
       out: (line) => console.log(line),
       err: (text) => process.stderr.write(text),
       isTTY: process.stderr.isTTY === true,
+    }, {
+      // A worker compiles the new model's graph; once it is ready, every published experiment is queued for it.
+      onAdded: async (row) => {
+        const boss = await startBoss(database.url, { supervise: false });
+        try {
+          await enqueuePrepareModel(boss, row.id);
+          console.log("Queued for a worker: compile the model, then run every published experiment on it.");
+        } finally {
+          await boss.stop({ graceful: false, wait: true });
+        }
+      },
     });
   } finally {
     await close();
