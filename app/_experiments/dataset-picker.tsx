@@ -85,6 +85,8 @@ export function DatasetPicker({ chosen, onChoose, messages }: { chosen: ChosenDa
   const [mode, setMode] = useState<"upload" | "mine">("upload");
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
+  /** Typed by the author: a later file no longer renames the data set. */
+  const [nameTouched, setNameTouched] = useState(false);
   const [format, setFormat] = useState<"csv" | "jsonl">("csv");
   const [state, setState] = useState<UploadState>({ step: "idle" });
   const [mineId, setMineId] = useState("");
@@ -125,7 +127,7 @@ export function DatasetPicker({ chosen, onChoose, messages }: { chosen: ChosenDa
     setFile(f);
     if (!f) return setState({ step: "idle" });
     const fmt = /\.jsonl?$/i.test(f.name) ? "jsonl" : "csv";
-    const n = name.trim() === "" ? f.name.replace(/\.(csv|jsonl?)$/i, "") : name;
+    const n = nameTouched && name.trim() !== "" ? name : f.name.replace(/\.(csv|jsonl?)$/i, "");
     setFormat(fmt);
     setName(n);
     void check(f, n, fmt);
@@ -164,7 +166,11 @@ export function DatasetPicker({ chosen, onChoose, messages }: { chosen: ChosenDa
             </div>
             <div className="field field--compact">
               <label htmlFor={`${id}-name`}>Data set name</label>
-              <input id={`${id}-name`} className="input" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+              <input id={`${id}-name`} className="input" value={name} maxLength={200} onChange={(e) => {
+                  setName(e.target.value);
+                  setNameTouched(true);
+                }}
+              />
             </div>
             <div className="field field--compact">
               <label htmlFor={`${id}-format`}>Format</label>

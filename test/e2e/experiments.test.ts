@@ -28,6 +28,7 @@ let context: BrowserContext;
 let page: Page;
 let connection: ReturnType<typeof connect>;
 let csvPath: string;
+let badCsvPath: string;
 let experimentUrl = "";
 /** Ready models when version 1 was published: its run rows. */
 let readyAtFirstPublish = 0;
@@ -51,6 +52,8 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "mechmap-e2e-"));
   csvPath = path.join(dir, `happy-sad-${run}.csv`);
   writeFileSync(csvPath, pairsCsv());
+  badCsvPath = path.join(dir, `broken-${run}.csv`);
+  writeFileSync(badCsvPath, "positive,negative\nI am glad.,I am sad.\nI am happy.,I am upset.,extra\n");
   connection = connect(inject("e2eDatabaseUrl"), { max: 1 });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -95,6 +98,13 @@ describe("experiment pages", () => {
     await form.getByTestId("technique-picker").getByLabel("Filter techniques").fill("steering");
     await form.getByTestId("technique-picker").getByRole("checkbox").first().check();
 
+    // A broken file: the server's reasons, with row numbers, and nothing to save.
+    await form.getByLabel("File (CSV or JSONL)").setInputFiles(badCsvPath);
+    const uploadErrors = form.getByTestId("upload-errors");
+    await uploadErrors.waitFor();
+    expect(await uploadErrors.textContent()).toMatch(/row \d+: 3 field\(s\), the header has 2/);
+    expect(await form.getByRole("button", { name: "Save and use this data set" }).count()).toBe(0);
+
     // Upload: the server previews the file before anything is saved.
     await form.getByLabel("File (CSV or JSONL)").setInputFiles(csvPath);
     const preview = form.getByTestId("upload-status").getByTestId("dataset-preview");
@@ -103,6 +113,7 @@ describe("experiment pages", () => {
     expect(previewText).toContain("Contrastive pairs");
     expect(previewText).toContain("20 pairs");
     expect(previewText).toContain(`Lily saw the dog and she was very happy (${run}).`);
+    await expect(form.getByLabel("Data set name").inputValue()).resolves.toBe(`happy-sad-${run}`);
     await form.getByRole("button", { name: "Save and use this data set" }).click();
     await form.getByTestId("dataset-chosen").waitFor();
     const chosen = (await form.getByTestId("dataset-chosen").textContent()) ?? "";
@@ -131,6 +142,18 @@ describe("experiment pages", () => {
     await foldsField.getByTestId("spec-field-error").waitFor({ state: "detached" });
     await form.getByTestId("spec-status").getByText("The spec is valid.").waitFor();
     await expect(folds.getAttribute("aria-invalid")).resolves.toBeNull();
+
+    // The JSON view edits the same spec: a change there shows up in the form.
+    const json = form.getByTestId("spec-json");
+    await json.getByRole("button", { name: "Edit JSON" }).click();
+    const text = json.getByLabel("Spec JSON");
+    await text.fill((await text.inputValue()).replace('"seed": 0', '"seed": 11'));
+    await expect(form.getByLabel("Seed").inputValue()).resolves.toBe("11");
+    await text.fill("{ not json");
+    await json.getByText(/Not valid JSON yet/).waitFor();
+    await expect(form.getByLabel("Seed").inputValue()).resolves.toBe("11");
+    await json.getByRole("button", { name: "Done editing JSON" }).click();
+    await expect(json.textContent()).resolves.toContain('"seed": 11');
 
     // A claim, read back in words.
     await form.getByRole("button", { name: "+ Add a claim" }).click();
