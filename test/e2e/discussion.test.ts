@@ -34,7 +34,14 @@ let experimentId = 0;
 async function assertHarmless(path: string) {
   await page.goto(url(path));
   await main().waitFor();
-  const found = await page.evaluate(() => {
+  const found = await scanDom();
+  expect(found.bad, path).toEqual([]);
+  expect(found.xss, path).toBeNull();
+  expect(dialogs, path).toEqual([]);
+}
+
+function scanDom() {
+  return page.evaluate(() => {
     // Pointer and focus events on everything user-written: any handler that survived would run now.
     for (const el of Array.from(document.querySelectorAll("[data-testid=comment-body] *, [data-testid=evidence] *, [data-testid=recent-activity] *, .prose *"))) {
       for (const type of ["mouseover", "mouseenter", "focus", "animationstart", "toggle"]) el.dispatchEvent(new Event(type, { bubbles: true }));
@@ -51,9 +58,6 @@ async function assertHarmless(path: string) {
     for (const tag of ["iframe", "object", "embed", "form[action^='javascript']"]) if (document.querySelector(`#main ${tag}`)) bad.push(`<${tag}> in main`);
     return { bad, xss: (window as unknown as { __xss?: unknown }).__xss ?? null };
   });
-  expect(found.bad, path).toEqual([]);
-  expect(found.xss, path).toBeNull();
-  expect(dialogs, path).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -131,6 +135,13 @@ afterAll(async () => {
 });
 
 describe("XSS corpus", () => {
+  it("the DOM scan finds a handler that ran and a javascript: link", async () => {
+    await page.setContent(`<main id="main"><div data-testid="comment-body"><img src="x" onerror="window.__xss=1"><a href="java\tscript:void(0)">x</a></div></main>`);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss ?? null)).toBe(1);
+    const found = await scanDom();
+    expect(found.bad).toEqual(["IMG onerror", expect.stringContaining("A href=java")]);
+  });
+
   it(`the technique page shows ${XSS_PAYLOADS.length} hostile comments, the hostile experiment and its run harmlessly`, async () => {
     await assertHarmless(`/techniques/${techniqueSlug}`);
     expect(await main().getByTestId("comment").count()).toBe(XSS_PAYLOADS.length);
