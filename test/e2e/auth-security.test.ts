@@ -48,8 +48,17 @@ async function freshPage(): Promise<{ context: BrowserContext; page: Page; viola
   return { context, page, violations };
 }
 
+/** Waits until React has attached to the element (a click before hydration would do nothing or submit natively). */
+async function hydrated(page: Page, selector: string) {
+  await page.waitForFunction((sel) => {
+    const el = document.querySelector(sel);
+    return el !== null && Object.keys(el).some((k) => k.startsWith("__reactProps$"));
+  }, selector);
+}
+
 async function signIn(page: Page, path = "/signin") {
   await page.goto(url(path));
+  await hydrated(page, '[data-testid="signin-form"]');
   await page.locator("#main").getByLabel("Email").fill(person.email);
   await page.locator("#main").getByLabel("Password").fill(person.password);
   await page.locator("#main").getByRole("button", { name: "Sign in" }).click();
@@ -162,6 +171,7 @@ describe("sessions can be revoked", () => {
       await signIn(page);
       const cookie = await cookieHeader(context);
       expect(await me(cookie)).toBe(person.email);
+      await hydrated(page, ".account button");
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("link", { name: "Sign in" }).first().waitFor();
       expect(await me(cookie)).toBeNull();
@@ -232,6 +242,7 @@ describe("password sign-in throttling over HTTP", () => {
     const { context, page } = await freshPage();
     try {
       await page.goto(url("/signin"));
+      await hydrated(page, '[data-testid="signin-form"]');
       await page.locator("#main").getByLabel("Email").fill(`nobody-${run}@example.test`);
       // Wrong passwords until the form reports the backoff (the 6th, unless the machine is very slow).
       let alert = "";
@@ -256,6 +267,7 @@ describe("password sign-in records the client address", () => {
     const { context, page } = await freshPage();
     try {
       await page.goto(url("/signin"));
+      await hydrated(page, '[data-testid="signin-form"]');
       await page.locator("#main").getByLabel("Email").fill(person.email);
       await page.locator("#main").getByLabel("Password").fill("not the password");
       await page.locator("#main").getByRole("button", { name: "Sign in" }).click();
