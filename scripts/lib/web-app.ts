@@ -11,7 +11,7 @@ import { LIFELINE_ENV } from "./supervisor";
 
 const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "next");
 const TSX_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-const BUILD_INPUTS = ["app", "server", "db", "next.config.js", "package.json", "package-lock.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "server", "db", "proxy.ts", "next.config.js", "package.json", "package-lock.json", "tsconfig.json"];
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;

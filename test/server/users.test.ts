@@ -29,7 +29,7 @@ describe("accounts", () => {
     await expect(anonymous.users.signUp({ email: "DUP@example.org", password: "another passphrase", name: "Two" })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
-  it("rate-limits failed sign-ins per email, even for the right password afterwards", async () => {
+  it("throttles an address after repeated failures for one email, even for the right password, until the window passes", async () => {
     await callerFor(t.db, null).users.signUp({ email: "target@example.org", password: "the right passphrase", name: "T" });
     for (let i = 0; i < SIGN_IN_LIMIT.attempts; i++) expect(await verifyCredentials(t.db, "target@example.org", `guess ${i}`)).toBeNull();
     await expect(verifyCredentials(t.db, "target@example.org", "the right passphrase")).rejects.toThrow(/Too many failed sign-in attempts/);
