@@ -5,6 +5,7 @@
  * comment is posted, replied to, edited and deleted by keyboard.
  */
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
@@ -27,6 +28,7 @@ let member: SessionUser;
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const main = () => page.locator("#main");
+const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
 let techniqueSlug = "";
 let experimentId = 0;
 
@@ -145,6 +147,7 @@ describe("XSS corpus", () => {
   it(`the technique page shows ${XSS_PAYLOADS.length} hostile comments, the hostile experiment and its run harmlessly`, async () => {
     await assertHarmless(`/techniques/${techniqueSlug}`);
     expect(await main().getByTestId("comment").count()).toBe(XSS_PAYLOADS.length);
+    await main().getByTestId("evidence").screenshot({ path: path.join(ARTIFACTS, "technique-evidence.png") });
     // The evidence names the experiment (its title as text) and the run's best-layer metric.
     const evidence = main().getByTestId("evidence-experiment");
     await expect(evidence.getByRole("link").first().textContent()).resolves.toContain("onerror");
@@ -153,6 +156,7 @@ describe("XSS corpus", () => {
 
   it("the home page lists them harmlessly", async () => {
     await assertHarmless("/");
+    await main().getByTestId("recent-activity").screenshot({ path: path.join(ARTIFACTS, "home-activity.png") });
     await expect(main().getByTestId("recent-comments").textContent()).resolves.toContain("window.__xss");
     await expect(main().getByTestId("recent-experiments").textContent()).resolves.toContain("onerror");
   });
@@ -209,6 +213,7 @@ describe("by keyboard", () => {
     await page.keyboard.press("Control+Enter");
     const reply = first.getByTestId("comment").filter({ hasText: "A reply" });
     await reply.waitFor();
+    await thread.screenshot({ path: path.join(ARTIFACTS, "discussion.png") });
 
     // Edit the reply: the box opens focused with the text; Tab reaches Save.
     await reply.getByRole("button", { name: "Edit" }).focus();
