@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { comments, papers, techniques } from "../../db/schema";
 import { closeMarkdownRenderer } from "../../server/render/markdown";
 import { COMMENTS_PAGE_SIZE, MAX_COMMENT_LEVEL } from "../../server/services/comments/input";
+import { createComment, deleteComment } from "../../server/services/comments/write";
 import { RATE_LIMITS } from "../../server/services/rate-limit";
 import type { SessionUser } from "../../server/trpc/context";
 import { unsafeMarkup, XSS_PAYLOADS } from "../fixtures/xss-payloads";
@@ -226,6 +227,37 @@ describe("edit, delete, hide", () => {
     await ctx.as.moderator.comments.setHidden({ id: c.id, hidden: false });
     expect(await find(ctx.as.anonymous)).toMatchObject({ hidden: false, content: { source: "rude remark" } });
     expect((await ctx.t.db.select().from(comments).where(eq(comments.id, c.id)))[0]!.hiddenById).toBeNull();
+  });
+});
+
+describe("races and repairs", () => {
+  it("a reply racing the deletion of its parent either lands under a placeholder or is refused; never an error", async () => {
+    const { user: replier } = await member();
+    for (let i = 0; i < 10; i++) {
+      const root = await createComment(ctx.t.db, author, { target: "technique", id: "probing", body: `race ${i}` });
+      const [reply, removal] = await Promise.allSettled([
+        createComment(ctx.t.db, replier, { target: "technique", id: "probing", parentId: root.id, body: `reply ${i}` }),
+        deleteComment(ctx.t.db, author, root.id),
+      ]);
+      expect(removal.status).toBe("fulfilled");
+      const [row] = await ctx.t.db.select().from(comments).where(eq(comments.id, root.id));
+      if (reply.status === "fulfilled") {
+        expect(row).toMatchObject({ deletedAt: expect.any(Date), body: "" });
+      } else {
+        expect(reply.reason).toMatchObject({ code: expect.stringMatching(/^(NOT_FOUND|BAD_REQUEST)$/) });
+        expect(row).toBeUndefined();
+      }
+    }
+  });
+
+  it("a comment saved while the renderer was busy is rendered on first read and kept", async () => {
+    const [row] = await ctx.t.db
+      .insert(comments)
+      .values({ targetType: "paper", targetId: String(paperId), authorId: author.id, body: "Later *rendered*", bodyHtml: null, bodyRenderError: null })
+      .returning({ id: comments.id });
+    const list = await ctx.as.anonymous.comments.list({ target: "paper", id: paperId });
+    expect(list.items.find((c) => c.id === row!.id)?.content?.html).toContain("<em>rendered</em>");
+    expect((await ctx.t.db.select().from(comments).where(eq(comments.id, row!.id)))[0]!.bodyHtml).toContain("<em>rendered</em>");
   });
 });
 
