@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
 import { z } from "zod";
+import { DATASET_LIMITS } from "~/server/services/datasets/limits";
 import type { DatasetPreview } from "~/server/services/datasets/parse-dataset";
 import { useTRPC } from "../_trpc/client";
 import { DatasetPreviewView } from "./dataset-preview";
@@ -13,8 +14,8 @@ import { IssueLines } from "./spec-fields";
  * saved), or reuse one of your data sets. Either way the spec's `data` becomes a data set reference.
  */
 
-/** The server's limit (DATASET_LIMITS.maxBytes, in a module the browser cannot load): checked here only to fail fast. */
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** The server's limit, checked here only to fail fast. */
+const MAX_UPLOAD_BYTES = DATASET_LIMITS.maxBytes;
 
 const previewSchema = z.object({
   kind: z.enum(["labelled", "pairs"]),

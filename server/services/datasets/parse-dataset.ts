@@ -2,18 +2,14 @@ import { createHash } from "node:crypto";
 import { parseProbeDataset, PROBE_LIMITS, type ProbeDataset } from "../../probes/spec";
 import { hasControlCharacters } from "../../validation/text";
 import { CsvError, parseCsv } from "./csv";
+import { DATASET_LIMITS } from "./limits";
 
 /**
  * Uploaded data sets: CSV or JSONL files of labelled prompts (`text,label[,domain]`) or contrastive
  * pairs (`positive,negative[,domain]`), turned into the probe engine's data set shape, with a
  * preview and a content hash that de-duplicates identical uploads.
  */
-export const DATASET_LIMITS = {
-  /** Upload size; larger files are refused before they are read. */
-  maxBytes: 10 * 1024 * 1024,
-  /** Rows shown in the preview. */
-  previewRows: 8,
-} as const;
+export { DATASET_LIMITS };
 
 export type DatasetFormat = "csv" | "jsonl";
 
