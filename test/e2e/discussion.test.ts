@@ -191,6 +191,21 @@ async function signIn() {
   await page.getByTestId("account-name").waitFor();
 }
 
+describe("evidence on the map", () => {
+  it("colours the map by evidence, with a legend that counts the techniques in each band", async () => {
+    await page.goto(url("/"));
+    await main().locator('[data-testid="map-canvas"][data-ready="true"]').waitFor();
+    await main().getByTestId("color-by-evidence").check();
+    const legend = main().getByTestId("map-legend");
+    await legend.getByText("No evidence yet").waitFor();
+    // This file's experiment exercises one technique: at least one technique is in a band with evidence.
+    const withEvidence = await legend.locator("li").evaluateAll((items) =>
+      items.filter((li) => !li.textContent?.includes("No evidence")).reduce((n, li) => n + Number(/\((\d+)\)/.exec(li.textContent ?? "")?.[1] ?? 0), 0),
+    );
+    expect(withEvidence).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe("by keyboard", () => {
   it("comment, reply, edit and delete without a mouse", async () => {
     const [fresh] = await connection.db.insert(techniques).values({ slug: `keys-${run}`, name: `Keyboard ${run}`, summary: "Discussed by keyboard" }).returning({ slug: techniques.slug });
