@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { claimSchema, describeClaim } from "~/server/experiments/claims";
 import { api } from "~/server/trpc/server-caller";
+import { CommentThread } from "../../_components/comments/comment-thread";
 import { RenderedMarkdown } from "../../_components/markdown";
 import { formatAuthors, formatDateTime, plural } from "../../_lib/format";
 import { DatasetPreviewView } from "../../_experiments/dataset-preview";
@@ -205,6 +206,8 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           ))}
         </ol>
       </section>
+
+      <CommentThread target="experiment" id={experiment.id} />
     </article>
   );
 }
