@@ -7,7 +7,7 @@ import { usePlot } from "./use-plot";
 export function NeuronScatterChart({ map, summary, id }: { map: NeuronScatter; summary: string; id: string }) {
   const ref = usePlot(
     (Plot, width) => {
-      const data = map.points.map((p) => ({ ...p, clusterName: p.cluster === null ? "none" : `cluster ${p.cluster}`, snippet: p.snippets.join("\n") || "(no snippets)" }));
+      const data = map.points.map((p) => ({ ...p, clusterName: p.cluster === null ? "none" : `cluster ${p.cluster}`, top1: p.snippets[0] ?? "(no snippets)", top2: p.snippets[1] ?? "", top3: p.snippets[2] ?? "" }));
       const name = map.embedding.toUpperCase();
       return Plot.plot({
         width,
@@ -25,8 +25,9 @@ export function NeuronScatterChart({ map, summary, id }: { map: NeuronScatter; s
             fill: "clusterName",
             r: 3.5,
             fillOpacity: 0.8,
-            tip: { format: { x: false, y: false, fill: true } },
-            channels: { neuron: "index", "Cohen's d": "cohensD", snippet: "snippet" },
+            // Wide tips, so a snippet is shown whole rather than cut off.
+            tip: { format: { x: false, y: false, fill: true }, lineWidth: 60, textOverflow: null },
+            channels: { neuron: "index", "Cohen's d": "cohensD", "top snippet": "top1", "2nd": "top2", "3rd": "top3" },
           }),
         ],
       });

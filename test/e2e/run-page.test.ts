@@ -32,6 +32,7 @@ let artifactRows: ReturnType<typeof collectArtifacts>["rows"];
 let versionId: number;
 let modelId: number;
 let doneRunId: number;
+let ownerLogin: { email: string; password: string };
 const runKey = `e2e-run-page-${salt}`;
 
 interface PerLayer {
@@ -70,7 +71,8 @@ beforeAll(async () => {
   facts = { ...runtimeVersions(), seed: result.metrics.seed, model: { name: "stories260K", sha256: "f".repeat(64), nLayers: 5, dModel: 64 }, durationMs: 3456, worker: "e2e-host:1", examples: 240, artifactDetails: collected.details };
 
   connection = connect(inject("e2eDatabaseUrl"), { max: 1 });
-  const owner = await signUp(connection.db, { email: `runs-${salt}@example.test`, password: `runs-password-${salt}`, name: `Runs ${salt}` });
+  ownerLogin = { email: `runs-${salt}@example.test`, password: `runs-password-${salt}` };
+  const owner = await signUp(connection.db, { ...ownerLogin, name: `Runs ${salt}` });
   const [experiment] = await connection.db.insert(experiments).values({ ownerId: owner!.id, state: "published", publishedAt: new Date() }).returning({ id: experiments.id });
   const [version] = await connection.db
     .insert(experimentVersions)
@@ -226,6 +228,33 @@ describe("a run in progress", () => {
     await expect(page.getByTestId("run-error").textContent()).resolves.toContain("prompt is 900 tokens; the limit is 512");
     await expect(page.getByTestId("run-status").textContent()).resolves.toBe("Failed");
     expect(await page.getByTestId("downloads").count()).toBe(0);
+  });
+});
+
+describe("the author's controls", () => {
+  it("reruns a finished run and cancels the queued rerun", async () => {
+    await page.goto(url("/signin"));
+    await page.locator("#main").getByLabel("Email").fill(ownerLogin.email);
+    await page.locator("#main").getByLabel("Password").fill(ownerLogin.password);
+    await page.locator("#main").getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("account-name").waitFor();
+
+    await page.goto(url(`/runs/${doneRunId}`));
+    await page.getByRole("button", { name: "Run again" }).click();
+    await page.waitForURL((u) => /\/runs\/\d+$/.test(u.pathname) && u.pathname !== `/runs/${doneRunId}`);
+    const rerunId = Number(new URL(page.url()).pathname.split("/").pop());
+    const [stored] = await connection.db.select({ runKey: runs.runKey, attempt: runs.attempt, status: runs.status }).from(runs).where(eq(runs.id, rerunId));
+    expect(stored?.runKey).toBe(runKey);
+    expect(stored?.attempt).toBeGreaterThan(0);
+    await page.getByTestId("run-progress").waitFor();
+    await expect(page.getByTestId("determinism").textContent()).resolves.toMatch(/Compared with run #\d+/);
+
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    await expect.poll(async () => page.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("Cancelled");
+    const [after] = await connection.db.select({ status: runs.status }).from(runs).where(eq(runs.id, rerunId));
+    expect(after?.status).toBe("cancelled");
+    expect(await page.getByRole("button", { name: "Cancel run" }).count()).toBe(0);
+    await page.context().clearCookies();
   });
 });
 
