@@ -8,6 +8,8 @@ export function SteeringChart({ curves, summary, id }: { curves: SteeringCurves;
   const ref = usePlot(
     (Plot, width) => {
       const data = curves.points.map((p) => ({ ...p, series: `layer ${p.layer}` }));
+      // Legend in layer order (10 after 9, not after 1).
+      const layers = [...new Set(curves.points.map((p) => p.layer))].sort((a, b) => a - b).map((l) => `layer ${l}`);
       return Plot.plot({
         width,
         height: 300,
@@ -16,7 +18,7 @@ export function SteeringChart({ curves, summary, id }: { curves: SteeringCurves;
         ariaDescription: "Mean change of the effect metric when the direction, scaled by α times the layer's mean activation norm, is added to the residual stream.",
         x: { label: "α (multiples of the layer's mean activation norm)", grid: true },
         y: { label: `Effect (${curves.unit})`, grid: true },
-        color: { legend: true, label: "Layer", type: "ordinal", scheme: "viridis" },
+        color: { legend: true, label: "Layer", type: "ordinal", scheme: "viridis", domain: layers },
         marks: [
           Plot.ruleY([0], { stroke: "#8a5a00", strokeDasharray: "2,3" }),
           Plot.ruleX([0], { stroke: "#8a5a00", strokeDasharray: "2,3" }),

@@ -21,7 +21,7 @@ export function usePlot(make: (plot: PlotModule, width: number) => Element, deps
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the figure depends on
+    // The caller lists what the figure depends on (`make` is a new closure on every render).
   }, deps);
   return ref;
 }
