@@ -72,6 +72,7 @@ const procedures: Procedure[] = [
   { name: "datasets.mine", allowed: SIGNED_IN, signInRequired: true, call: (c) => c.datasets.mine({}) },
   { name: "runs.byId", allowed: EVERYONE, signInRequired: false, setup: () => authorsExperiment(true), call: (c, f) => c.runs.byId({ id: f.runId }) },
   { name: "runs.progress", allowed: EVERYONE, signInRequired: false, setup: () => authorsExperiment(true), call: (c, f) => c.runs.progress({ ids: [f.runId] }) },
+  { name: "runs.charts", allowed: EVERYONE, signInRequired: false, setup: () => authorsExperiment(true), call: (c, f) => c.runs.charts({ id: f.runId }) },
   { name: "runs.rerun", allowed: AUTHOR_OR_STAFF, refusal: "FORBIDDEN", signInRequired: true, setup: () => authorsExperiment(true), call: (c, f) => c.runs.rerun({ id: f.runId }) },
   { name: "runs.cancel", allowed: AUTHOR_OR_STAFF, refusal: "FORBIDDEN", signInRequired: true, setup: () => authorsExperiment(true), call: (c, f) => c.runs.cancel({ id: f.runId }) },
 ];

@@ -7,6 +7,7 @@ import { LayerAxisSection } from "../../_charts/layer-axis";
 import { LayerLineChart } from "../../_charts/line-chart";
 import { NeuronScatterChart } from "../../_charts/neuron-scatter";
 import { SteeringChart } from "../../_charts/steering-chart";
+import { CommentThread } from "../../_components/comments/comment-thread";
 import { formatDateTime } from "../../_lib/format";
 import { anchorsSummary, heatmapSummary, lineSummary, METHOD_LABELS, neuronSummary, steeringSummary } from "./format";
 import { loadRun } from "./load";
@@ -283,6 +284,8 @@ export default async function RunPage({ params }: Props) {
           )}
         </section>
       </div>
+
+      <CommentThread target="run" id={run.id} />
     </article>
   );
 }
