@@ -22,3 +22,9 @@ export function formatAuthors(authors: readonly string[], max = 4): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** "diffmean.accuracy 0.842 at layer 3": a run's headline metric in words. */
+export function formatHeadline(h: { metric: string; value: number; layer: number | null }): string {
+  const value = Number.isInteger(h.value) ? String(h.value) : h.value.toFixed(3);
+  return `${h.metric} ${value}${h.layer === null ? "" : ` at layer ${h.layer}`}`;
+}

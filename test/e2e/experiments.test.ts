@@ -6,14 +6,18 @@ import { eq } from "drizzle-orm";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect } from "../../db/client";
-import { models } from "../../db/schema";
+import { models, runs } from "../../db/schema";
+import { startJobLoop } from "../../workers/job-loop";
 
 /**
  * The experiment pages in Chromium: sign up, write an experiment with an uploaded CSV (previewed
  * before saving), fix a spec error shown next to its field, save a draft, publish by keyboard, and
  * find one run row per ready model (or the "no hosted model is ready" state). Then a model becomes
  * ready, an edit publishes version 2 with a queued run whose progress is polled, version 1 stays
- * readable, and the run is cancelled from the page.
+ * readable, and the run is cancelled from the page. Finally a worker (the platform's job loop, real
+ * onnxruntime on stories260K) runs the experiment: the run reaches done on the page, the run page's
+ * table shows the stored numbers, a comment lands on the run, and the technique page shows the
+ * run's headline metric.
  */
 
 const baseUrl = inject("e2eBaseUrl");
@@ -240,6 +244,53 @@ describe("experiment pages", () => {
     await page.waitForURL(/\?version=1$/);
     await main().getByTestId("old-version").waitFor();
     expect(await main().getByTestId("run-row").count()).toBe(readyAtFirstPublish);
+  });
+
+  it("a worker runs it on stories260K: done on the page, the run page's numbers, a comment, the headline on the technique page", async () => {
+    const cacheDir = mkdtempSync(path.join(tmpdir(), "mechmap-e2e-worker-"));
+    const loop = await startJobLoop(inject("e2eDatabaseUrl"), { cacheDir, log: () => {} });
+    try {
+      await page.goto(experimentUrl);
+      const row = main().getByTestId("run-row").filter({ hasText: "stories260K" }).first();
+      // The page polls while the run is queued or running, and reloads its rows when it finishes.
+      await row.getByTestId("run-status").getByText("Done").waitFor({ timeout: 120_000 });
+      const runId = Number(/\/runs\/(\d+)/.exec((await row.getByRole("link", { name: /Run #/ }).getAttribute("href")) ?? "")?.[1]);
+      const [stored] = await connection.db.select({ metrics: runs.metrics }).from(runs).where(eq(runs.id, runId));
+      const methods = (stored?.metrics as { methods: Array<{ method: string; perLayer: Array<Record<string, number>> }> }).methods;
+      const diffmean = methods.find((m) => m.method === "diffmean")!.perLayer;
+      const best = Math.max(...diffmean.map((r) => r.accuracy!));
+      const shown = Number.isInteger(best) ? String(best) : best.toFixed(3);
+      // The status comes from polling; the headline arrives with the page's refresh that follows.
+      await row.getByTestId("run-headline").getByText(`diffmean.accuracy ${shown}`).waitFor();
+
+      // The run page: the diffmean table holds the stored accuracy of every layer.
+      await row.getByRole("link", { name: /Run #/ }).click();
+      await page.waitForURL(/\/runs\/\d+$/);
+      const index = methods.findIndex((m) => m.method === "diffmean");
+      const table = page.getByTestId(`table-m${index}-diffmean-0`);
+      await table.locator("xpath=ancestor::details[1]/summary").click();
+      await table.waitFor({ state: "visible" });
+      const col = (await table.locator("thead th").allTextContents()).indexOf("accuracy");
+      for (const r of diffmean) {
+        await expect(table.locator(`tbody tr[data-layer="${r.layer}"] > *`).nth(col).getAttribute("data-value")).resolves.toBe(String(r.accuracy));
+      }
+
+      // A comment on the run.
+      const discussion = main().getByTestId("discussion");
+      await discussion.getByRole("textbox").first().fill(`Layer 3 wins again (${run}) with $p < 0.05$`);
+      await discussion.getByRole("button", { name: "Post comment" }).click();
+      await discussion.getByTestId("comment-body").filter({ hasText: `Layer 3 wins again (${run})` }).waitFor();
+
+      // The technique the experiment exercises shows the run's headline among its evidence.
+      await page.goto(experimentUrl);
+      const techniqueHref = await main().locator("#techniques ~ ul a, section[aria-labelledby=techniques] a").first().getAttribute("href");
+      await page.goto(url(techniqueHref ?? "/"));
+      const evidence = main().getByTestId("evidence-experiment").filter({ hasText: title });
+      await evidence.waitFor();
+      await expect(evidence.getByTestId("evidence-run").filter({ hasText: "stories260K" }).getByTestId("evidence-headline").textContent()).resolves.toContain(shown);
+    } finally {
+      await loop.stop();
+    }
   });
 
   it("unknown experiments are not found", async () => {

@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { claimSchema, describeClaim } from "~/server/experiments/claims";
-import { api } from "~/server/trpc/server-caller";
 import { CommentThread } from "../../_components/comments/comment-thread";
 import { RenderedMarkdown } from "../../_components/markdown";
-import { formatAuthors, formatDateTime, plural } from "../../_lib/format";
+import { formatAuthors, formatDateTime, formatHeadline, plural } from "../../_lib/format";
 import { DatasetPreviewView } from "../../_experiments/dataset-preview";
 import { RunTable, type RunRow } from "../../_experiments/run-table";
-import { headlineMetric } from "./headline";
 import { loadExperiment, versionParam } from "./load";
 
 interface Props {
@@ -21,29 +19,12 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
   return { title: version.title };
 }
 
-/** Headlines of finished runs, read from their stored metrics (at most 20 per page view). */
-async function headlines(runIds: number[]): Promise<Map<number, string | null>> {
-  const caller = await api();
-  const entries = await Promise.all(
-    runIds.slice(0, 20).map(async (id) => {
-      try {
-        const { run } = await caller.runs.byId({ id });
-        return [id, headlineMetric(run.metrics)] as const;
-      } catch {
-        return [id, null] as const;
-      }
-    }),
-  );
-  return new Map(entries);
-}
-
 export default async function ExperimentPage({ params, searchParams }: Props) {
   const { id } = await params;
   // Loaded (and a 404 decided) before anything streams.
   const data = await loadExperiment(id, versionParam((await searchParams).version));
   const { experiment, version, permissions, techniques, papers, dataset, runs, versions } = data;
   const isLatest = version.version === experiment.latestVersion;
-  const done = await headlines(runs.filter((r) => r.status === "done").map((r) => r.id));
   const rows: RunRow[] = runs.map((r) => ({
     id: r.id,
     modelName: r.modelName,
@@ -57,7 +38,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
     currentLayer: r.currentLayer,
     error: r.error,
     cancelRequested: r.cancelRequested,
-    headline: done.get(r.id) ?? null,
+    headline: r.headline ? formatHeadline(r.headline) : null,
   }));
   const claims = (Array.isArray(version.claims) ? version.claims : []).map((c) => claimSchema.safeParse(c));
   const emptyRuns =

@@ -9,6 +9,7 @@ import { publicName } from "../display-name";
 import { renderQuestion } from "./content";
 import type { ExperimentListInput } from "./input";
 import { canControlRuns, canEdit, canView, isStaff } from "./permissions";
+import { headlineMetric } from "../headline-metric";
 
 /** Reading experiments: one version with everything its page shows, and the list of published ones. */
 
@@ -32,6 +33,8 @@ const runColumns = {
   startedAt: runs.startedAt,
   finishedAt: runs.finishedAt,
   durationMs: runs.durationMs,
+  /** Only the per-method results, to derive the headline; not sent to clients. */
+  methods: sql<unknown>`${runs.metrics} -> 'methods'`,
 };
 
 export async function getExperiment(db: Database, viewer: SessionUser | null, input: { id: number; version?: number | undefined }) {
@@ -126,7 +129,7 @@ export async function getExperiment(db: Database, viewer: SessionUser | null, in
     techniques: techniqueRows,
     papers: paperRows,
     dataset: dataset ? { ...dataset, preview: dataset.preview as unknown as DatasetPreview } : null,
-    runs: runRows,
+    runs: runRows.map(({ methods, ...run }) => ({ ...run, headline: headlineMetric(methods) })),
     versions: versionRows,
   };
 }

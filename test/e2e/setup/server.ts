@@ -7,6 +7,7 @@ import { withDatabase } from "../../../db/database-url";
 import { startEmbeddedPostgres } from "../../../db/embedded-postgres";
 import { runMigrations } from "../../../db/migrate";
 import { seedDemo } from "../../../db/seed/seed";
+import { registerDemoModel } from "../../../workers/models/registry";
 import { buildIsStale, buildWebApp, freePort, startWebServer, type WebServer } from "../../../scripts/lib/web-app";
 
 declare module "vitest" {
@@ -50,6 +51,10 @@ export default async function setup(project: TestProject) {
     const { db, close } = connect(databaseUrl, { max: 2 });
     try {
       await seedDemo(db);
+      // The demo model is ready (as after `npm start`), so publishing queues a run on it; tests
+      // that need a worker start one themselves (workers/job-loop.ts), so runs stay queued otherwise.
+      const demoModel = await registerDemoModel(db);
+      if (!demoModel.registered) throw new Error(`e2e: ${demoModel.message}`);
     } finally {
       await close();
     }
