@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./setup/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
 import { datasets, experiments, experimentVersions, experimentVersionTechniques, models, runs, techniques } from "../../db/schema";
@@ -117,10 +118,7 @@ beforeAll(async () => {
     metrics: { methods: [{ method: "diffmean", perLayer: [{ hook: "blocks.0.hook_resid_post", layer: 0, accuracy: 0.75 }, { hook: "blocks.1.hook_resid_post", layer: 1, accuracy: 0.875 }] }] },
   });
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-  });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(20_000);
   page.on("dialog", (dialog) => {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./setup/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { papers } from "../../db/seed/data/papers";
 import { techniques } from "../../db/seed/data/techniques";
@@ -35,10 +36,7 @@ const main = () => page.locator("#main");
 beforeAll(async () => {
   if (!moderator || !caa || !edited || !seededPaper) throw new Error("seed data lacks the demo moderator, contrastive-activation-addition, logit-lens or a paper with an arXiv id");
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(20_000);

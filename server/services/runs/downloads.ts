@@ -71,14 +71,7 @@ export async function metricsCsv(db: Database, viewer: SessionUser | null, runId
   return { fileName: `run-${runId}-metrics.csv`, contentType: "text/csv; charset=utf-8", body: metricsToCsv(metrics) };
 }
 
-interface ArtifactRow {
-  name: string;
-  methodIndex: number;
-  hook: string | null;
-  layer: number | null;
-  shape: number[];
-  data: Buffer;
-}
+type ArtifactRow = Omit<typeof runArtifacts.$inferSelect, "id" | "runId">;
 
 async function artifactTensors(db: Database, runId: number): Promise<Float32Tensor[]> {
   const rows: ArtifactRow[] = await db

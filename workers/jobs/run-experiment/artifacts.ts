@@ -5,18 +5,13 @@
  * JSON "details" kept with the run's facts.
  */
 import { z } from "zod";
+import type { runArtifacts } from "~/db/schema";
 import { float32Bytes } from "~/server/artifacts/tensor-files";
 import type { ProbeRun } from "../../probes/run-probe";
 import { toStableJson } from "../../probes/serialize";
 
-export interface ArtifactRow {
-  name: string;
-  methodIndex: number;
-  hook: string | null;
-  layer: number | null;
-  shape: number[];
-  data: Buffer;
-}
+/** One stored artifact, as the run_artifacts table holds it (without its own and its run's ids). */
+export type ArtifactRow = Omit<typeof runArtifacts.$inferSelect, "id" | "runId">;
 
 const f32 = z.instanceof(Float32Array);
 const directions = z.object({ directions: z.array(z.object({ hook: z.string(), layer: z.number().int(), direction: f32 })) });
