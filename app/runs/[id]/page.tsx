@@ -69,7 +69,7 @@ export default async function RunPage({ params }: Props) {
             <Link href={experimentHref}>Version {experiment.version}</Link>
             {experiment.version !== experiment.latestVersion && <> (the latest is version {experiment.latestVersion})</>} on{" "}
             <strong>{model?.name ?? facts.model?.name ?? "a removed model"}</strong> · attempt {run.attempt}
-            {requestedBy && <> · rerun requested by {requestedBy}</>}
+            {requestedBy && <> · {run.attempt > 0 ? "rerun requested" : "queued"} by {requestedBy}</>}
           </p>
           <p className="muted run-sha">
             Model sha256 <code data-testid="model-sha">{run.modelSha256}</code>
