@@ -10,28 +10,18 @@ import { renderQuestion } from "./content";
 import type { ExperimentListInput } from "./input";
 import { canControlRuns, canEdit, canView, isStaff } from "./permissions";
 import { headlineMetric } from "../headline-metric";
+import { runProgressColumns } from "../runs/columns";
 
 /** Reading experiments: one version with everything its page shows, and the list of published ones. */
 
 const runColumns = {
-  id: runs.id,
+  ...runProgressColumns,
   modelId: runs.modelId,
   modelName: models.name,
   modelSha256: runs.modelSha256,
   engineVersion: runs.engineVersion,
   attempt: runs.attempt,
-  status: runs.status,
-  stage: runs.stage,
-  percent: runs.percent,
-  examplesDone: runs.examplesDone,
-  examplesTotal: runs.examplesTotal,
-  currentLayer: runs.currentLayer,
-  error: runs.error,
-  cancelRequested: runs.cancelRequested,
-  metricsSha256: runs.metricsSha256,
   createdAt: runs.createdAt,
-  startedAt: runs.startedAt,
-  finishedAt: runs.finishedAt,
   durationMs: runs.durationMs,
   /** Only the per-method results, to derive the headline; not sent to clients. */
   methods: sql<unknown>`${runs.metrics} -> 'methods'`,

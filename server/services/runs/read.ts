@@ -7,6 +7,7 @@ import type { SessionUser } from "../../trpc/context";
 import { optionalPublicName } from "../display-name";
 import { canControlRuns, canView } from "../experiments/permissions";
 import { artifactNames } from "./artifact-names";
+import { runProgressColumns } from "./columns";
 
 /** Reading runs: the run page's data, and a cheap progress query for polling. */
 
@@ -70,18 +71,7 @@ export async function runProgress(db: Database, viewer: SessionUser | null, ids:
   if (ids.length === 0) return [];
   const rows = await db
     .select({
-      id: runs.id,
-      status: runs.status,
-      stage: runs.stage,
-      percent: runs.percent,
-      examplesDone: runs.examplesDone,
-      examplesTotal: runs.examplesTotal,
-      currentLayer: runs.currentLayer,
-      error: runs.error,
-      cancelRequested: runs.cancelRequested,
-      metricsSha256: runs.metricsSha256,
-      startedAt: runs.startedAt,
-      finishedAt: runs.finishedAt,
+      ...runProgressColumns,
       ownerId: experiments.ownerId,
       state: experiments.state,
     })
