@@ -1,4 +1,5 @@
 import { claimSchema, type Claim } from "~/server/experiments/claims";
+import { numberOrText } from "./typed-number";
 
 /**
  * A claim as the editor holds it (text as typed) and its conversions. Plain functions, no
@@ -49,18 +50,17 @@ export function claimRowFromClaim(c: Claim, key: number): ClaimRow {
   };
 }
 
-const num = (s: string): number | string => (/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(s.trim()) ? Number(s.trim()) : s);
 
 /** What the row sends (numbers where numbers were typed; the schema names anything else). */
 export function claimInput(r: ClaimRow): Record<string, unknown> {
-  const where = r.whereKind === "layer" ? { kind: "layer", layer: num(r.layer) } : r.whereKind === "relativeDepth" ? { kind: "relativeDepth", from: num(r.from), to: num(r.to) } : { kind: "peak" };
+  const where = r.whereKind === "layer" ? { kind: "layer", layer: numberOrText(r.layer) } : r.whereKind === "relativeDepth" ? { kind: "relativeDepth", from: numberOrText(r.from), to: numberOrText(r.to) } : { kind: "peak" };
   return {
     metric: r.metric,
     model: r.model.trim() === "" ? "any" : r.model.trim(),
     where,
     comparison: r.comparison,
-    value: num(r.value),
-    ...(r.tolerance.trim() === "" ? {} : { tolerance: num(r.tolerance) }),
+    value: numberOrText(r.value),
+    ...(r.tolerance.trim() === "" ? {} : { tolerance: numberOrText(r.tolerance) }),
     note: r.note,
   };
 }

@@ -2,7 +2,8 @@
 
 import { useId, type ReactNode } from "react";
 import { HOOK_TEMPLATES, PROBE_LIMITS } from "~/server/probes/spec";
-import { CheckField, Group, IssueLines, LinesField, NumberField, SelectField, TextField, type Bound } from "./spec-fields";
+import { CheckField, described, FieldNotes, Group, IssueLines, LinesField, NumberField, SelectField, TextField, type Bound } from "./spec-fields";
+import { numberOrText } from "./typed-number";
 import { getAt, isObject, issuesAt, type Json, type JsonObject, type Path } from "./spec-draft";
 
 /** The form half of the spec editor: read-out, layers, methods with their parameters, split and seed. */
@@ -211,15 +212,11 @@ function NumberListField({ b, path, label, hint }: { b: Bound; path: Path; label
         key={text}
         onBlur={(e) => {
           const parts = e.target.value.split(/[\s,]+/).filter((p) => p !== "");
-          b.set(path, parts.length === 0 ? undefined : parts.map((p) => (/^-?(\d+\.?\d*|\.\d+)$/.test(p) ? Number(p) : p)));
+          b.set(path, parts.length === 0 ? undefined : parts.map(numberOrText));
         }}
-        aria-describedby={`${id}-hint${messages.length ? ` ${id}-err` : ""}`}
-        aria-invalid={messages.length ? true : undefined}
+        {...described(`${id}-err`, messages, `${id}-hint`)}
       />
-      <p id={`${id}-hint`} className="hint">
-        {hint}
-      </p>
-      <IssueLines id={`${id}-err`} messages={messages} />
+      <FieldNotes id={id} hint={hint} messages={messages} />
     </div>
   );
 }

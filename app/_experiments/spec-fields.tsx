@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useState, type ReactNode } from "react";
 import { getAt, issuesAt, type Json, type Path, type SpecIssue } from "./spec-draft";
+import { isTypedNumber, numberOrText } from "./typed-number";
 
 /** Inputs bound to one path of the spec draft, each showing the engine's messages for that path beside it. */
 export interface Bound {
@@ -21,12 +22,20 @@ export function IssueLines({ id, messages }: { id: string; messages: string[] })
   );
 }
 
-function described(errorId: string, messages: string[], hintId?: string) {
+/** aria-invalid and aria-describedby for a field with these messages (and hint). */
+export function described(errorId: string, messages: string[], hintId?: string) {
   const ids = [messages.length > 0 ? errorId : null, hintId ?? null].filter(Boolean).join(" ");
   return { "aria-invalid": messages.length > 0 ? true : undefined, "aria-describedby": ids || undefined };
 }
 
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i;
+/** Below a field: its hint, then the engine's messages for it (ids match `described`). */
+export function FieldNotes({ id, hint, messages }: { id: string; hint?: string | undefined; messages: string[] }) {
+  return (
+    <>
+      <FieldNotes id={id} hint={hint} messages={messages} />
+    </>
+  );
+}
 
 /**
  * A number typed as text: a well-formed number is stored as a number, anything else as the text
@@ -40,7 +49,7 @@ export function NumberField({ b, path, label, hint, nested = false, placeholder 
   const [text, setText] = useState(shown);
   // Follow changes made elsewhere (the JSON view), but keep what is being typed ("0." stays "0.").
   useEffect(() => {
-    setText((t) => (t.trim() === shown || (NUMBER.test(t.trim()) && Number(t) === value) ? t : shown));
+    setText((t) => (t.trim() === shown || (isTypedNumber(t) && Number(t) === value) ? t : shown));
   }, [shown, value]);
   const messages = issuesAt(b.issues, path, nested);
   return (
@@ -56,16 +65,11 @@ export function NumberField({ b, path, label, hint, nested = false, placeholder 
           const t = e.target.value;
           setText(t);
           const trimmed = t.trim();
-          b.set(path, trimmed === "" ? undefined : NUMBER.test(trimmed) ? Number(trimmed) : trimmed);
+          b.set(path, trimmed === "" ? undefined : numberOrText(trimmed));
         }}
         {...described(`${id}-err`, messages, hint ? `${id}-hint` : undefined)}
       />
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <IssueLines id={`${id}-err`} messages={messages} />
+      <FieldNotes id={id} hint={hint} messages={messages} />
     </div>
   );
 }
@@ -87,12 +91,7 @@ export function TextField({ b, path, label, hint, multiline = false, nested = fa
       ) : (
         <input className="input" {...props} onChange={(e) => b.set(path, e.target.value)} />
       )}
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <IssueLines id={`${id}-err`} messages={messages} />
+      <FieldNotes id={id} hint={hint} messages={messages} />
     </div>
   );
 }
@@ -117,12 +116,7 @@ export function LinesField({ b, path, label, hint, keepEmpty = false }: { b: Bou
         }}
         {...described(`${id}-err`, messages, hint ? `${id}-hint` : undefined)}
       />
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <IssueLines id={`${id}-err`} messages={messages} />
+      <FieldNotes id={id} hint={hint} messages={messages} />
     </div>
   );
 }
