@@ -32,7 +32,12 @@ export function described(errorId: string, messages: string[], hintId?: string) 
 export function FieldNotes({ id, hint, messages }: { id: string; hint?: string | undefined; messages: string[] }) {
   return (
     <>
-      <FieldNotes id={id} hint={hint} messages={messages} />
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      <IssueLines id={`${id}-err`} messages={messages} />
     </>
   );
 }
