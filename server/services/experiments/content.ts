@@ -2,7 +2,7 @@ import { inArray } from "drizzle-orm";
 import { experimentVersionPapers, experimentVersionTechniques, papers, techniques } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { parseProbeSpec, type ProbeSpec } from "../../probes/spec";
-import { renderMarkdown, RenderUnavailableError } from "../../render/markdown";
+import { renderForStorage } from "../../render/for-storage";
 import { DomainError } from "../../errors";
 import { loadDatasetContent } from "../datasets/store";
 import type { ExperimentContent } from "./input";
@@ -67,13 +67,8 @@ async function checkDataset(db: Queryable, spec: ProbeSpec): Promise<number | nu
 
 /** Renders the question for storage; an unavailable renderer stores nothing, so the next view renders it. */
 export async function renderQuestion(question: string): Promise<{ questionHtml: string | null; questionRenderError: string | null }> {
-  try {
-    const result = await renderMarkdown(question);
-    return "html" in result ? { questionHtml: result.html, questionRenderError: null } : { questionHtml: null, questionRenderError: result.error };
-  } catch (error) {
-    if (error instanceof RenderUnavailableError) return { questionHtml: null, questionRenderError: null };
-    throw error;
-  }
+  const { html, error } = await renderForStorage(question);
+  return { questionHtml: html, questionRenderError: error };
 }
 
 export async function resolveContent(db: Queryable, content: ExperimentContent): Promise<ResolvedContent> {
