@@ -80,7 +80,8 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function anyFreePort(): Promise<number> {
+/** A port the OS says is free on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -168,7 +169,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   if (!(await portIsFree(wanted))) {
     if (options.requirePort) throw new Error(`Port ${wanted}, where the PostgreSQL server of ${dataDir} runs, is taken by another program.`);
     // Something else holds the port (another checkout's server, perhaps): take another and remember it.
-    port = await anyFreePort();
+    port = await freePort();
   }
 
   const recent: string[] = [];

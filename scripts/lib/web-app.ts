@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../db/local-database";
 import { LIFELINE_ENV } from "./supervisor";
@@ -32,18 +31,8 @@ export function buildIsStale(): boolean {
   return Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(PROJECT_ROOT, p)))) > statSync(buildId).mtimeMs;
 }
 
-/** A port the OS says is free on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
+/** A port the OS says is free on 127.0.0.1 (the same finder the embedded database uses). */
+export { freePort } from "../../db/embedded-postgres";
 
 /** `next build`; its output is shown live, or kept and included in the error when quiet. */
 export function buildWebApp(env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<void> {
