@@ -108,6 +108,14 @@ export const experimentVersionPapers = pgTable(
   (t) => [primaryKey({ columns: [t.versionId, t.paperId] }), index("experiment_version_papers_paper_idx").on(t.paperId)],
 );
 
+/**
+ * A run's claims checked against its metrics (server/experiments/verdicts.ts): all reproduced,
+ * some, none, or nothing checkable (no claims, or none of their metrics measured).
+ */
+export const RUN_VERDICTS = ["reproduced", "partly", "not_reproduced", "unchecked"] as const;
+export type RunVerdict = (typeof RUN_VERDICTS)[number];
+export const runVerdict = pgEnum("run_verdict", RUN_VERDICTS);
+
 export const RUN_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const runStatus = pgEnum("run_status", RUN_STATUSES);
@@ -142,6 +150,14 @@ export const runs = pgTable(
     /** The probe engine's metrics JSON, and its sha256 for the determinism check. */
     metrics: jsonb("metrics").$type<Record<string, unknown>>(),
     metricsSha256: text("metrics_sha256"),
+    /** Summary written with the metrics (null until done, or for runs finished before verdicts existed). */
+    verdict: runVerdict("verdict"),
+    /** Per claim: its verdict and the numbers behind it (server/experiments/verdicts.ts ClaimCheck[]). */
+    verdictDetails: jsonb("verdict_details").$type<unknown[]>(),
+    /** The run's headline number (server/services/headline-metric.ts), kept for list and matrix queries. */
+    headlineMetric: text("headline_metric"),
+    headlineValue: real("headline_value"),
+    headlineLayer: integer("headline_layer"),
     /** Engine, compiler and onnxruntime versions, seed, and other facts of the run. */
     facts: jsonb("facts").$type<Record<string, unknown>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -152,6 +168,7 @@ export const runs = pgTable(
   (t) => [
     uniqueIndex("runs_key_attempt_uq").on(t.runKey, t.attempt),
     index("runs_version_idx").on(t.versionId, t.createdAt),
+    index("runs_version_model_idx").on(t.versionId, t.modelId, t.attempt),
     index("runs_model_idx").on(t.modelId),
     index("runs_status_idx").on(t.status, t.createdAt),
     index("runs_requested_by_idx").on(t.requestedById, t.createdAt),
