@@ -31,6 +31,12 @@ export async function SiteHeader() {
             <li>
               <NavLink href="/experiments">Experiments</NavLink>
             </li>
+            <li>
+              <NavLink href="/compare">Compare</NavLink>
+            </li>
+            <li>
+              <NavLink href="/models">Models</NavLink>
+            </li>
             {canReview && (
               <li>
                 <NavLink href="/review">Review</NavLink>

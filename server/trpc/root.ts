@@ -1,8 +1,11 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { commentsRouter } from "./routers/comments";
+import { compareRouter } from "./routers/compare";
+import { crossModelRouter } from "./routers/cross-model";
 import { datasetsRouter } from "./routers/datasets";
 import { evidenceRouter } from "./routers/evidence";
 import { experimentsRouter } from "./routers/experiments";
+import { modelsRouter } from "./routers/models";
 import { papersRouter } from "./routers/papers";
 import { revisionsRouter } from "./routers/revisions";
 import { runsRouter } from "./routers/runs";
@@ -19,6 +22,9 @@ export const appRouter = createTRPCRouter({
   runs: runsRouter,
   comments: commentsRouter,
   evidence: evidenceRouter,
+  compare: compareRouter,
+  models: modelsRouter,
+  crossModel: crossModelRouter,
 });
 
 export type AppRouter = typeof appRouter;
