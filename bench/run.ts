@@ -1,10 +1,11 @@
-/** `npm run bench [-- web|runtime|probes|worker|all]`: benchmarks, not tests. Results go to bench/results/*.json. */
+/** `npm run bench [-- web|runtime|probes|worker|compare|all]`: benchmarks, not tests. Results go to bench/results/*.json. */
 export {};
 const suites = {
   web: async () => (await import("./web")).runWebBench(),
   runtime: async () => (await import("./runtime")).runRuntimeBench(),
   probes: async () => (await import("./probes")).runProbesBench(),
   worker: async () => (await import("./worker")).runWorkerBench(),
+  compare: async () => (await import("./compare")).runCompareBench(),
 } as const;
 
 type Suite = keyof typeof suites;
