@@ -27,7 +27,10 @@ interface LayerWeights {
   bDown: Float32Array | null;
 }
 
-/** Called with the residual stream of the current position: k = 0 embedding, k = L + 1 after block L. */
+/**
+ * Called with the residual stream of the current position: k = 0 the stream entering block 0
+ * (blocks.0.hook_resid_pre: the token embedding, plus the position embedding for gpt2), k = L + 1 after block L.
+ */
 export type ResidualObserver = (k: number, residual: Float32Array) => void;
 
 export class ReferenceModel {
@@ -132,8 +135,8 @@ export class ReferenceModel {
     const d = c.dModel;
     const { x, xb } = this;
     x.set(this.tokenEmbd.subarray(token * d, (token + 1) * d));
-    observe?.(0, x);
     if (this.posEmbd) for (let i = 0; i < d; i++) x[i] = x[i]! + this.posEmbd[pos * d + i]!;
+    observe?.(0, x);
 
     for (let L = 0; L < c.nLayers; L++) {
       const lw = this.layers[L]!;
