@@ -5,6 +5,11 @@ import { tsvector } from "./custom-types";
 import { techniques } from "./techniques";
 import { users } from "./users";
 
+/** Member-added papers stay "unreviewed" until a moderator approves them; seeded and moderator-added ones are approved. */
+export const PAPER_REVIEW_STATUSES = ["unreviewed", "approved"] as const;
+export type PaperReviewStatus = (typeof PAPER_REVIEW_STATUSES)[number];
+export const paperReviewStatus = pgEnum("paper_review_status", PAPER_REVIEW_STATUSES);
+
 export const papers = pgTable(
   "papers",
   {
@@ -21,17 +26,27 @@ export const papers = pgTable(
     doi: text("doi"),
     url: text("url"),
     bibtex: text("bibtex"),
+    /** Citation key for `[@key]` in Markdown, e.g. arditi2024 (first author's surname + year, a/b/… on collisions). */
+    citeKey: text("cite_key"),
+    /** Normalised title + year + first author's surname: finds duplicates that have no arXiv id or DOI. */
+    dedupeKey: text("dedupe_key"),
+    reviewStatus: paperReviewStatus("review_status").notNull().default("approved"),
+    reviewedById: text("reviewed_by_id").references(() => users.id),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
     createdById: text("created_by_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     search: tsvector("search")
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english', coalesce("title", '')), 'A') || setweight(to_tsvector('simple', mechmap_join_text("authors")), 'B') || setweight(to_tsvector('english', coalesce("abstract", '')), 'C')`,
+        sql`setweight(to_tsvector('english', mechmap_unaccent(coalesce("title", ''))), 'A') || setweight(to_tsvector('simple', mechmap_unaccent(mechmap_join_text("authors"))), 'B') || setweight(to_tsvector('english', mechmap_unaccent(coalesce("abstract", ''))), 'C')`,
       ),
   },
   (t) => [
     uniqueIndex("papers_arxiv_id_uq").on(t.arxivId),
     uniqueIndex("papers_doi_uq").on(t.doi),
+    uniqueIndex("papers_cite_key_uq").on(t.citeKey),
+    index("papers_dedupe_key_idx").on(t.dedupeKey),
+    index("papers_review_status_idx").on(t.reviewStatus, t.createdAt),
     index("papers_search_idx").using("gin", t.search),
     // Serves the default listing order (newest first, then title) without sorting the table.
     index("papers_listing_idx").on(t.year.desc(), t.title, t.id),
@@ -50,4 +65,22 @@ export const paperTechniques = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.paperId, t.techniqueId, t.relation] }), index("paper_techniques_technique_idx").on(t.techniqueId)],
+);
+
+/**
+ * Other names an author has published under ("Nina Rimsky" ↔ "Nina Panickssery"): a search for
+ * either name finds papers listed under the other. Names are stored NFC-normalised.
+ */
+export const authorAliases = pgTable(
+  "author_aliases",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    /** The name as it appears on papers. */
+    name: text("name").notNull(),
+    /** Another name of the same person. */
+    alias: text("alias").notNull(),
+    createdById: text("created_by_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("author_aliases_pair_uq").on(t.name, t.alias), index("author_aliases_alias_idx").on(t.alias)],
 );
