@@ -149,7 +149,8 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
 
   const perLayerResults = new Map<number, unknown[]>();
   const artifacts = new Map<number, unknown>();
-  const directionsFor = new Map<number, Array<{ hook: string; layer: number; direction: Float32Array }>>();
+  // diffmean also keeps each example's projection onto its direction (cross-model agreement).
+  const directionsFor = new Map<number, Array<{ hook: string; layer: number; direction: Float32Array; scores?: Float32Array }>>();
   const resid = new Map<number, ResidInfo>();
   spec.methods.forEach((m, i) => {
     perLayerResults.set(i, []);
@@ -198,7 +199,7 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
         if (m.method === "diffmean") {
           const r = diffmeanLayer(ctx, m);
           list.push({ ...key, ...r.metrics });
-          directionsFor.get(i)!.push({ ...key, direction: r.artifact.direction });
+          directionsFor.get(i)!.push({ ...key, direction: r.artifact.direction, scores: r.artifact.scores });
         } else if (m.method === "logistic") {
           const r = logisticLayer(ctx, m);
           list.push({ ...key, ...r.metrics });

@@ -1,5 +1,15 @@
 /** Names of a run's artifacts in downloads and on the run page. */
 
+/**
+ * Stored names (run_artifacts.name) read by name elsewhere. `diffmean.scores` holds, per hook and
+ * layer, every example's projection onto that layer's unit diffmean direction ([n] float32, rows in
+ * the order of the binary data), what cross-model agreement correlates between models.
+ */
+export const ARTIFACT = {
+  diffmeanDirection: "diffmean.direction",
+  diffmeanScores: "diffmean.scores",
+} as const;
+
 interface NamedArtifact {
   /** e.g. "diffmean.direction". */
   name: string;

@@ -1,12 +1,13 @@
 /**
- * Turns runProbe's artifacts into rows of run_artifacts — every numeric array (directions, PCA
- * components, INLP directions, cosine matrices, neuron-map embeddings) as little-endian float32
+ * Turns runProbe's artifacts into rows of run_artifacts — every numeric array (directions, diffmean's
+ * per-example scores, PCA components, INLP directions, cosine matrices, neuron-map embeddings) as little-endian float32
  * bytes with its shape — and the small non-numeric remainder (names, snippets, cluster ids) as
  * JSON "details" kept with the run's facts.
  */
 import { z } from "zod";
 import type { runArtifacts } from "~/db/schema";
 import { float32Bytes } from "~/server/artifacts/tensor-files";
+import { ARTIFACT } from "~/server/services/runs/artifact-names";
 import type { ProbeRun } from "../../probes/run-probe";
 import { toStableJson } from "../../probes/serialize";
 
@@ -14,7 +15,7 @@ import { toStableJson } from "../../probes/serialize";
 export type ArtifactRow = Omit<typeof runArtifacts.$inferSelect, "id" | "runId">;
 
 const f32 = z.instanceof(Float32Array);
-const directions = z.object({ directions: z.array(z.object({ hook: z.string(), layer: z.number().int(), direction: f32 })) });
+const directions = z.object({ directions: z.array(z.object({ hook: z.string(), layer: z.number().int(), direction: f32, scores: f32.optional() })) });
 const dimensionality = z.array(z.object({ hook: z.string(), layer: z.number().int(), components: z.array(f32), inlpDirections: z.array(f32) }));
 const consistency = z.object({ matrices: z.array(z.object({ hook: z.string(), layers: z.array(z.number().int()), cosines: z.array(z.array(z.number())) })) });
 const neuronMap = z.object({
@@ -43,7 +44,11 @@ export function collectArtifacts(run: ProbeRun): { rows: ArtifactRow[]; details:
   const details: unknown[] = [];
   run.artifacts.forEach(({ method, artifacts }, i) => {
     if (method === "diffmean" || method === "logistic") {
-      for (const d of directions.parse(artifacts).directions) rows.push(row(`${method}.direction`, i, d.hook, d.layer, [d.direction.length], d.direction));
+      for (const d of directions.parse(artifacts).directions) {
+        rows.push(row(`${method}.direction`, i, d.hook, d.layer, [d.direction.length], d.direction));
+        // diffmean only: one float32 per example (n ≤ the engine's example limit, so small).
+        if (method === "diffmean" && d.scores) rows.push(row(ARTIFACT.diffmeanScores, i, d.hook, d.layer, [d.scores.length], d.scores));
+      }
       details.push(null);
     } else if (method === "dimensionality") {
       for (const l of dimensionality.parse(artifacts)) {

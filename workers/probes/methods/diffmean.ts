@@ -1,6 +1,8 @@
 /**
  * diffmean: the mean-difference direction μ₊ − μ₋ per layer. Held-out accuracy (threshold midway
  * between the training class means), AUROC and Cohen's d of the projection, averaged over folds.
+ * Artifacts: the unit direction on all data, and every example's projection onto it (the scores
+ * that cross-model agreement correlates between models, which share prompts but not bases).
  */
 import type { DiffmeanParams } from "../../../server/probes/spec";
 import { accuracy, auroc, cohensD, meanOf } from "../stats/metrics";
@@ -21,6 +23,20 @@ export interface DiffmeanMetrics {
 export interface DiffmeanArtifact {
   /** Unit mean-difference direction in model space (all data). */
   direction: Float32Array;
+  /** Per example (rows of the binary data, in order): its activation · `direction`, summed in float64. */
+  scores: Float32Array;
+}
+
+/** Each row of X [n, d] dotted with u (the stored float32 direction), accumulated in float64. */
+export function projectRows(X: Float32Array, n: number, d: number, u: Float32Array): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * d;
+    for (let k = 0; k < d; k++) s += X[o + k]! * u[k]!;
+    out[i] = s;
+  }
+  return out;
 }
 
 export function diffmeanLayer(ctx: LayerContext, _params?: DiffmeanParams): { metrics: DiffmeanMetrics; artifact: DiffmeanArtifact } {
@@ -45,6 +61,8 @@ export function diffmeanLayer(ctx: LayerContext, _params?: DiffmeanParams): { me
   for (let k = 0; k < dirModel.length; k++) nr += dirModel[k]! * dirModel[k]!;
   nr = Math.sqrt(nr);
   const direction = Float32Array.from(dirModel, (x) => (nr > 0 ? x / nr : 0));
+  // Onto the direction as stored, so the scores are exactly what a download of it reproduces.
+  const scores = projectRows(view.X, view.n, view.d, direction);
   return {
     metrics: {
       accuracy: meanOf(acc),
@@ -54,17 +72,22 @@ export function diffmeanLayer(ctx: LayerContext, _params?: DiffmeanParams): { me
       directionNorm: nr,
       relativeNorm: view.rmsNorm > 0 ? nr / view.rmsNorm : 0,
     },
-    artifact: { direction },
+    artifact: { direction, scores },
   };
 }
 
-export function diffmean(layers: Iterable<LayerContext>, params: DiffmeanParams): MethodOutput<DiffmeanMetrics, { directions: Array<{ hook: string; layer: number; direction: Float32Array }> }> {
+export interface DiffmeanLayerArtifact extends DiffmeanArtifact {
+  hook: string;
+  layer: number;
+}
+
+export function diffmean(layers: Iterable<LayerContext>, params: DiffmeanParams): MethodOutput<DiffmeanMetrics, { directions: DiffmeanLayerArtifact[] }> {
   const perLayer: MethodOutput<DiffmeanMetrics, unknown>["perLayer"] = [];
-  const directions: Array<{ hook: string; layer: number; direction: Float32Array }> = [];
+  const directions: DiffmeanLayerArtifact[] = [];
   for (const ctx of layers) {
     const { metrics, artifact } = diffmeanLayer(ctx, params);
     perLayer.push({ hook: ctx.view.hook, layer: ctx.view.layer, ...metrics });
-    directions.push({ hook: ctx.view.hook, layer: ctx.view.layer, direction: artifact.direction });
+    directions.push({ hook: ctx.view.hook, layer: ctx.view.layer, ...artifact });
   }
   return { perLayer, artifacts: { directions } };
 }
