@@ -18,6 +18,7 @@ import { seedDemo } from "../db/seed/seed";
 import { startBoss } from "../server/jobs/boss";
 import { enqueuePrepareModel } from "../server/jobs/enqueue";
 import { seedDemoExperiments } from "../server/services/experiments/demo-seed";
+import { readyZooModels, registerZooModels } from "../workers/models/demo-models";
 import { registerDemoModel } from "../workers/models/registry";
 import { onLauncherGone, spawnGroup, stopOnSignals, superviseService, type Running, type Service } from "./lib/supervisor";
 import { buildIsStale, buildWebApp, startWebServer, type WebServer } from "./lib/web-app";
@@ -80,10 +81,13 @@ try {
     console.log(`Demo data: ${report.techniquesAdded} techniques, ${report.papersAdded} papers, ${report.usersAdded} users added (existing rows kept).`);
     const demoModel = await registerDemoModel(db);
     console.log(`Demo model: ${demoModel.message}`);
+    const zoo = await registerZooModels(db);
+    console.log(`Model zoo: ${zoo.message}`);
     const boss = await startBoss(database.url, { supervise: false });
     try {
-      // The worker compiles the demo model's graph in the background.
+      // The worker compiles the demo and zoo models' graphs in the background.
       if (demoModel.registered && demoModel.model) await enqueuePrepareModel(boss, demoModel.model.id);
+      for (const model of readyZooModels(zoo)) await enqueuePrepareModel(boss, model.id);
       // Published demo experiments; their runs on every ready model are queued for the worker.
       const demo = await seedDemoExperiments(db, boss, DEMO_EXPERIMENT_OWNER);
       console.log(`Demo experiments: ${demo.skipped ?? `${demo.created} created, ${demo.existing} kept, ${demo.runsQueued} runs queued`}`);

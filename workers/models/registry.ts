@@ -13,7 +13,7 @@ import type { Database } from "../../db/client";
 import { models } from "../../db/schema";
 import { DamagedWeightsError, ModelFormatError } from "../runtime/formats/errors";
 import { hfDirectorySha256 } from "../runtime/formats/hf-model";
-import { inspectModel } from "../runtime/formats/inspect";
+import { type ModelInspection, inspectModel } from "../runtime/formats/inspect";
 import { checkModelPath } from "../runtime/formats/model-path";
 import { sha256File } from "../runtime/formats/sha256";
 import { ModelRegistryError } from "./errors";
@@ -27,7 +27,16 @@ export interface AddModelInput {
   source: string;
   name?: string;
   licence?: string;
+  /** Training recipe shared by models of one shape and data (different seeds). */
+  recipe?: string | null;
+  /** Held-out loss (nats/token) where the model's publisher gives it. */
+  heldOutLoss?: number | null;
+  /** For a precision variant: the model it was converted from. */
+  baseModelId?: number | null;
 }
+
+/** What a caller knows about a model beyond its weights (the rest is read from the file). */
+type GivenFacts = Pick<ModelRow, "licence" | "recipe" | "heldOutLoss" | "baseModelId">;
 
 export interface AddModelOptions {
   cacheDir?: string;
@@ -62,9 +71,10 @@ export async function listModels(db: Database): Promise<ModelRow[]> {
 }
 
 /** Inserts the `registered` row, or takes over a failed/abandoned one of the same name. */
-async function claimName(db: Database, name: string, source: string, licence: string | null): Promise<ModelRow> {
-  const fresh = { source, licence, status: "registered" as const, statusReason: null, localPath: null, sha256: null, bytesDone: null, bytesTotal: null,
-    architecture: null, parameterCount: null, layers: null, dModel: null, vocabSize: null, contextLength: null, updatedAt: new Date() };
+async function claimName(db: Database, name: string, source: string, given: GivenFacts): Promise<ModelRow> {
+  const fresh = { source, ...given, status: "registered" as const, statusReason: null, localPath: null, sha256: null, bytesDone: null, bytesTotal: null,
+    architecture: null, parameterCount: null, layers: null, dModel: null, vocabSize: null, contextLength: null,
+    nHeads: null, nKvHeads: null, precision: null, updatedAt: new Date() };
   const [inserted] = await db.insert(models).values({ name, ...fresh }).onConflictDoNothing({ target: models.name }).returning();
   if (inserted) return inserted;
   const existing = await getModel(db, name);
@@ -168,19 +178,19 @@ export async function addModel(db: Database, input: AddModelInput, options: AddM
   if (!parsedName.success) throw new ModelRegistryError("BAD_REQUEST", parsedName.error.issues[0]?.message ?? "Invalid model name.");
   const policy = options.policy ?? defaultAddressPolicy();
   await checkTarget(source, policy);
-  const row = await claimName(db, parsedName.data, sourceString(source), input.licence?.trim() || null);
+  const row = await claimName(db, parsedName.data, sourceString(source), {
+    licence: input.licence?.trim() || null,
+    recipe: input.recipe?.trim() || null,
+    heldOutLoss: input.heldOutLoss ?? null,
+    baseModelId: input.baseModelId ?? null,
+  });
   try {
     const localPath = source.kind === "local" ? source.path : await fetchWeights(db, row, source, { ...options, policy });
     if (source.kind === "local") await checkLocalSha256(localPath, options.expectedSha256);
     const info = await inspectModel(localPath);
     const [ready] = await db
       .update(models)
-      .set({
-        status: "ready", statusReason: null, localPath, sha256: info.sha256,
-        architecture: info.config.architecture, parameterCount: info.parameterCount, layers: info.config.nLayers,
-        dModel: info.config.dModel, vocabSize: info.config.vocabSize, contextLength: info.config.contextLength,
-        updatedAt: new Date(),
-      })
+      .set({ status: "ready", statusReason: null, localPath, ...factsFromWeights(info), updatedAt: new Date() })
       .where(eq(models.id, row.id))
       .returning();
     if (!ready) throw new Error(`model ${row.name} disappeared while being added`);
@@ -190,6 +200,37 @@ export async function addModel(db: Database, input: AddModelInput, options: AddM
     await fail(db, row.id, error.message);
     throw error;
   }
+}
+
+/** The columns read from the weights themselves. */
+function factsFromWeights(info: ModelInspection) {
+  const c = info.config;
+  return {
+    sha256: info.sha256, architecture: c.architecture, parameterCount: info.parameterCount, layers: c.nLayers, dModel: c.dModel,
+    vocabSize: c.vocabSize, contextLength: c.contextLength, nHeads: c.nHeads, nKvHeads: c.nKvHeads, precision: info.precision,
+  };
+}
+
+/**
+ * A ready model registered before a fact existed (heads, precision; a demo model's recipe and
+ * held-out loss) gets it filled in once: from its weights, and from `known` for what the file
+ * cannot say. Values already present are kept. Returns the row as it now is.
+ */
+export async function fillMissingFacts(db: Database, row: ModelRow, known: Partial<Pick<ModelRow, "recipe" | "heldOutLoss">> = {}): Promise<ModelRow> {
+  const patch: Partial<ModelRow> = {};
+  if (row.recipe === null && known.recipe) patch.recipe = known.recipe;
+  if (row.heldOutLoss === null && known.heldOutLoss !== undefined && known.heldOutLoss !== null) patch.heldOutLoss = known.heldOutLoss;
+  if ((row.nHeads === null || row.nKvHeads === null || row.precision === null) && row.localPath && existsSync(row.localPath)) {
+    try {
+      const info = await inspectModel(row.localPath);
+      if (info.sha256 === row.sha256) Object.assign(patch, { nHeads: info.config.nHeads, nKvHeads: info.config.nKvHeads, precision: info.precision });
+    } catch {
+      // The file changed or went bad since it was added; the model's own checks report that when it loads.
+    }
+  }
+  if (Object.keys(patch).length === 0) return row;
+  const [updated] = await db.update(models).set(patch).where(eq(models.id, row.id)).returning();
+  return updated ?? row;
 }
 
 export interface RemovedModel {
@@ -244,11 +285,18 @@ export const DEMO_MODEL = {
   licence: "MIT",
   /** The published file's hash; the local fixture must match it too. */
   sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d",
+  recipe: "stories260K",
+  /** Its loss on the zoo's held-out sequences (fixtures/zoo/README.md), which were sampled from it. */
+  heldOutLoss: 1.217,
 } as const;
 
+/** The shared fixtures folder: MECHMAP_FIXTURES_DIR, or `<project>/../shared/fixtures`. */
+export function fixturesDir(): string {
+  return path.resolve(process.env.MECHMAP_FIXTURES_DIR ?? path.join(PROJECT_ROOT, "..", "shared", "fixtures"));
+}
+
 export function demoFixturePath(): string {
-  const dir = process.env.MECHMAP_FIXTURES_DIR ?? path.join(PROJECT_ROOT, "..", "shared", "fixtures");
-  return path.resolve(dir, "stories260K.gguf");
+  return path.join(fixturesDir(), "stories260K.gguf");
 }
 
 export interface DemoModelResult {
@@ -262,8 +310,9 @@ export interface DemoModelResult {
  * Never throws for an unavailable model; the message says what happened.
  */
 export async function registerDemoModel(db: Database, options: AddModelOptions & { fixturePath?: string } = {}): Promise<DemoModelResult> {
+  const known = { recipe: DEMO_MODEL.recipe, heldOutLoss: DEMO_MODEL.heldOutLoss };
   const existing = await getModel(db, DEMO_MODEL.name);
-  if (existing?.status === "ready") return { registered: true, model: existing, message: `${DEMO_MODEL.name} is already registered.` };
+  if (existing?.status === "ready") return { registered: true, model: await fillMissingFacts(db, existing, known), message: `${DEMO_MODEL.name} is already registered.` };
   const fixture = options.fixturePath ?? demoFixturePath();
   const attempts: string[] = [];
   const sources = existsSync(fixture) ? [fixture, DEMO_MODEL.hubSource] : [DEMO_MODEL.hubSource];
@@ -271,7 +320,7 @@ export async function registerDemoModel(db: Database, options: AddModelOptions &
   for (const source of sources) {
     try {
       const sha = source === fixture ? { expectedSha256: options.expectedSha256 === undefined ? DEMO_MODEL.sha256 : options.expectedSha256 } : {};
-      const model = await addModel(db, { source, name: DEMO_MODEL.name, licence: DEMO_MODEL.licence }, { ...options, ...sha });
+      const model = await addModel(db, { source, name: DEMO_MODEL.name, licence: DEMO_MODEL.licence, ...known }, { ...options, ...sha });
       return { registered: true, model, message: `Registered ${DEMO_MODEL.name} from ${model.source}.` };
     } catch (e) {
       attempts.push(`${source}: ${errorMessage(e)}`);
