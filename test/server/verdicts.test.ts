@@ -8,7 +8,7 @@ import { type Claim, claimSchema } from "../../server/experiments/claims";
 import { type ClaimCheck, checkClaim, checkClaims, readClaimChecks, runVerdictOf } from "../../server/experiments/verdicts";
 
 /** Per-layer rows of one method at one hook, as the probe engine writes them (concrete hook names). */
-function rows(values: Array<number | null>, fields: string[], hook = "hook_resid_post") {
+function rows(values: Array<number | null>, fields: string[], hook = "hook_resid_post"): Array<Record<string, unknown>> {
   return values.map((v, layer) => ({ hook: `blocks.${layer}.${hook}`, layer, ...Object.fromEntries(fields.map((f) => [f, v])) }));
 }
 
