@@ -3,6 +3,8 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { experiments, experimentVersions, models, runs, type RunStatus, type RunVerdict } from "../../db/schema";
 import { PROBE_ENGINE_VERSION } from "../../server/probes/engine-version";
+import { handleModelListExport, handleModelRunsExport, MODEL_LIST_CSV_HEADER, MODEL_RUNS_CSV_HEADER } from "../../server/services/models/exports";
+import { parseCsv } from "../../server/services/datasets/csv";
 import { runKey } from "../../server/services/runs/queue";
 import { sha, useExperimentWorld } from "./experiments-fixtures";
 
@@ -216,6 +218,54 @@ describe("models.byName", () => {
     expect((await ctx.as.anonymous.models.byName({ name: "m-many" })).notYetRun).toBe(4);
     // No hash yet: every published experiment is still to run.
     expect(await ctx.as.anonymous.models.byName({ name: "m-broken" })).toMatchObject({ notYetRun: 27, canQueue: false });
+  });
+});
+
+describe("exports", () => {
+  const read = (text: string) => parseCsv(text, { maxRows: 1000, maxFieldChars: 10_000 });
+
+  it("the list as CSV has one row per model with the page's sort and filter", async () => {
+    const res = await handleModelListExport(new Request("http://x/api/models?format=csv&sort=parameters&order=desc&status=ready"), { db: ctx.t.db });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="models.csv"');
+    const [header, ...rows] = read(await res.text());
+    expect(header).toEqual(MODEL_LIST_CSV_HEADER);
+    const col = (name: string) => MODEL_LIST_CSV_HEADER.indexOf(name);
+    const expected = (await ctx.as.anonymous.models.list({ sort: "parameters", order: "desc", status: "ready" })).items.map((m) => m.name);
+    expect(rows.map((r) => r[col("name")])).toEqual(expected);
+    const big = rows.find((r) => r[col("name")] === "m-big")!;
+    expect([big[col("parameters")], big[col("layers")], big[col("held_out_loss")], big[col("experiments_done")], big[col("partly")], big[col("not_reproduced")]]).toEqual(["292800", "5", expect.stringMatching(/^1\.72/), "2", "1", "1"]);
+    expect(rows.find((r) => r[col("name")] === "m-big-f16")![col("base_model")]).toBe("m-big");
+  });
+
+  it("the list as JSON is the router's list; a bad format is a 400", async () => {
+    const res = await handleModelListExport(new Request("http://x/api/models?status=failed"), { db: ctx.t.db });
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const body = (await res.json()) as { models: Array<{ name: string; statusReason: string }> };
+    expect(body.models.map((m) => [m.name, m.statusReason])).toEqual([["m-broken", "The file is not a GGUF model."]]);
+    const bad = await handleModelListExport(new Request("http://x/api/models?format=xml"), { db: ctx.t.db });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'The format is "csv" or "json".' });
+  });
+
+  it("one model's runs as CSV and JSON; an unknown model is a 404 in JSON", async () => {
+    const csv = await handleModelRunsExport(new Request("http://x/api/models/m-many?format=csv"), { db: ctx.t.db, name: "m-many" });
+    expect(csv.headers.get("content-disposition")).toBe('attachment; filename="model-m-many-runs.csv"');
+    const [header, ...rows] = read(await csv.text());
+    expect(header).toEqual(MODEL_RUNS_CSV_HEADER);
+    // Every run, not one page.
+    expect(rows.map((r) => Number(r[0]))).toEqual([...f.manyExperimentIds].reverse());
+    expect(rows[0]![MODEL_RUNS_CSV_HEADER.indexOf("verdict")]).toBe("reproduced");
+    expect(rows[0]![MODEL_RUNS_CSV_HEADER.indexOf("run_path")]).toMatch(/^\/runs\/\d+$/);
+    const json = await handleModelRunsExport(new Request("http://x/api/models/m-big?format=json"), { db: ctx.t.db, name: "m-big" });
+    const body = (await json.json()) as { model: { name: string }; notYetRun: number; runs: unknown[] };
+    expect(body.model.name).toBe("m-big");
+    expect(body.runs).toHaveLength(3);
+    const missing = await handleModelRunsExport(new Request("http://x/api/models/nope?format=csv"), { db: ctx.t.db, name: "nope" });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await missing.json()).toEqual({ error: expect.stringContaining("nope") });
   });
 });
 
