@@ -5,6 +5,7 @@ import { RUN_QUEUE } from "~/server/jobs/experiment-runs";
 import { QUEUES } from "~/server/jobs/queues";
 import { queueRunsForModel } from "~/server/services/experiments/publish";
 import { enqueueOrphanRuns } from "~/server/services/runs/queue";
+import { backfillRunSummaries } from "~/server/services/runs/verdict-columns";
 import { startHeartbeat } from "./heartbeat";
 import { prepareModel } from "./jobs/prepare-model";
 import { recoverStuckModels } from "./jobs/recover-stuck-models";
@@ -94,6 +95,10 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
   });
   experimentRuns = await workExperimentRuns(boss, db, { cacheDir: options.cacheDir, log });
   await recover();
+  // Runs finished before verdicts were stored get theirs (in the background; idempotent across workers).
+  const backfill = backfillRunSummaries(db, { shouldStop: () => stopping })
+    .then((n) => n > 0 && log(`checked the claims of ${n} earlier run(s)`))
+    .catch((error: unknown) => log(`could not fill in earlier runs' verdicts: ${error instanceof Error ? error.message : String(error)}`));
   const recovery = setInterval(() => {
     if (!stopping) void recover();
   }, options.recoveryIntervalMs ?? 60_000);
@@ -109,6 +114,7 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
       // Within the supervisor's stop timeout (15 s); an unfinished job is handed out again when it expires.
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await heartbeat.stop();
+      await backfill;
       await close();
     },
   };

@@ -14,6 +14,7 @@ import type { Database } from "~/db/client";
 import { datasets, experimentVersions, models, runArtifacts, runs } from "~/db/schema";
 import { PROBE_ENGINE_VERSION } from "~/server/probes/engine-version";
 import { parseProbeSpec } from "~/server/probes/spec";
+import { runSummaryColumns } from "~/server/services/runs/verdict-columns";
 import { HostedActivationSource } from "../probes/hosted-activation-source";
 import type { ProbeProgress } from "../probes/progress";
 import { type ProbeRun, runProbe } from "../probes/run-probe";
@@ -232,9 +233,12 @@ async function saveRun(db: Database, job: RunJob, result: ProbeRun, f: SaveFacts
     for (let i = 0; i < rows.length; i += 500) {
       await tx.insert(runArtifacts).values(rows.slice(i, i + 500).map((r) => ({ runId: job.runId, ...r })));
     }
+    // The claims of the run's version, checked against the metrics as stored (rounded as users see them).
+    const [version] = await tx.select({ claims: experimentVersions.claims }).from(runs).innerJoin(experimentVersions, eq(experimentVersions.id, runs.versionId)).where(eq(runs.id, job.runId));
     await tx
       .update(runs)
       .set({
+        ...runSummaryColumns(version?.claims ?? [], JSON.parse(metricsJson), result.metrics.model.nLayers),
         status: "done",
         metrics: JSON.parse(metricsJson) as Record<string, unknown>,
         metricsSha256,
