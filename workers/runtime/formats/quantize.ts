@@ -51,8 +51,8 @@ export function f32ToF16(value: number): number {
   return sign | half;
 }
 
-/** The largest float32 that does not become infinity in f16 is just below 65520. */
-export const F16_OVERFLOW = 65520;
+/** The largest finite half; float32 values from 65520 (half an ulp above) up become infinity. */
+export const F16_MAX = 65504;
 
 /** float32 values -> F16 payload (overflow becomes ±inf, as in ggml). */
 export function quantizeF16(data: Float32Array): Uint8Array {
