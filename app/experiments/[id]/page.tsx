@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { claimSchema, describeClaim } from "~/server/experiments/claims";
+import { api } from "~/server/trpc/server-caller";
 import { CommentThread } from "../../_components/comments/comment-thread";
+import { VerdictBadge, verdictSentence } from "../../_components/verdict-badge";
 import { RenderedMarkdown } from "../../_components/markdown";
 import { formatAuthors, formatDateTime, formatHeadline, plural } from "../../_lib/format";
 import { DatasetPreviewView } from "../../_experiments/dataset-preview";
@@ -41,6 +43,8 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
     headline: r.headline ? formatHeadline(r.headline) : null,
   }));
   const claims = (Array.isArray(version.claims) ? version.claims : []).map((c) => claimSchema.safeParse(c));
+  // Per model, its latest finished run of this version with each claim's check.
+  const verdicts = claims.length === 0 ? [] : await (await api()).runs.verdicts({ versionId: version.id });
   const emptyRuns =
     experiment.state === "draft"
       ? "No runs yet — publish to queue one per hosted model."
@@ -118,6 +122,12 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
       <section aria-labelledby="runs">
         <h2 id="runs">Runs of version {version.version}</h2>
         <RunTable runs={rows} canControl={permissions.canControlRuns} emptyText={emptyRuns} />
+        <p>
+          <Link href={`/experiments/${experiment.id}/across-models`} data-testid="across-models-link">
+            Across models →
+          </Link>{" "}
+          <span className="muted">one metric&apos;s curves for every model by relative depth, with the claimed values marked.</span>
+        </p>
       </section>
 
       <section aria-labelledby="claims">
@@ -128,9 +138,30 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           <ol className="claims-list" data-testid="claims">
             {claims.map((c, i) =>
               c.success ? (
-                <li key={i}>
+                <li key={i} data-testid="claim">
                   <strong>{describeClaim(c.data)}</strong>
                   {c.data.note && <p className="hint">{c.data.note}</p>}
+                  {verdicts.length === 0 ? (
+                    <p className="muted" data-testid="claim-unchecked">
+                      Checked against each model once its run of this version is done; none is done yet.
+                    </p>
+                  ) : (
+                    <ul className="verdict-list" aria-label="Verdict on each model" data-testid="claim-verdicts">
+                      {verdicts.map((v) => {
+                        const check = v.checks.find((k) => k.claimIndex === i);
+                        return (
+                          <li key={v.runId} className="verdict-list__item" data-testid="claim-verdict" data-model={v.model} data-verdict={check?.verdict ?? "missing"}>
+                            <VerdictBadge verdict={check?.verdict ?? "missing"} />
+                            <span>
+                              <Link href={`/runs/${v.runId}`}>{v.model}</Link>
+                              {v.attempt > 0 && <span className="muted"> (rerun {v.attempt})</span>}
+                            </span>
+                            <span className="verdict-list__summary">{check ? verdictSentence(check.summary) : "This run was checked before the claim was added."}</span>
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  )}
                 </li>
               ) : (
                 <li key={i} className="muted">

@@ -8,6 +8,7 @@ import { LayerLineChart } from "../../_charts/line-chart";
 import { NeuronScatterChart } from "../../_charts/neuron-scatter";
 import { SteeringChart } from "../../_charts/steering-chart";
 import { CommentThread } from "../../_components/comments/comment-thread";
+import { VerdictBadge, verdictSentence } from "../../_components/verdict-badge";
 import { formatDateTime } from "../../_lib/format";
 import { anchorsSummary, heatmapSummary, lineSummary, METHOD_LABELS, neuronSummary, steeringSummary } from "./format";
 import { loadRun } from "./load";
@@ -46,7 +47,7 @@ function duration(ms: number | null): string {
 
 export default async function RunPage({ params }: Props) {
   const data = await loadRun((await params).id);
-  const { run, model, experiment, artifacts, previous, determinism, permissions, charts, requestedBy } = data;
+  const { run, model, experiment, artifacts, previous, determinism, permissions, charts, requestedBy, claims } = data;
   const facts = factsSchema.safeParse(run.facts ?? {}).data ?? {};
   const done = run.status === "done";
   const methodNames = z.array(z.looseObject({ method: z.string() })).catch([]).parse(run.metrics?.methods ?? []);
@@ -112,6 +113,46 @@ export default async function RunPage({ params }: Props) {
           )}
         </p>
       )}
+
+      <section aria-labelledby="claims" data-testid="run-claims">
+        <h2 id="claims">
+          Claims {run.verdict && <VerdictBadge verdict={run.verdict} />}
+        </h2>
+        {claims.length === 0 ? (
+          <p className="empty">The experiment makes no structured claims, so there is nothing to check on this run.</p>
+        ) : (
+          <>
+            <p className="hint">
+              {done
+                ? "Each claim of this version checked against this run. A claim over a range of relative depth is reproduced when it holds at every measured block in the range, partly when it holds at some."
+                : "Each claim is checked against this run when it is done."}
+            </p>
+            <ol className="verdict-claims">
+              {claims.map((c) => (
+                <li key={c.index} data-testid="run-claim" data-verdict={c.check?.verdict ?? "pending"}>
+                  <div className="verdict-claim__head">
+                    {c.check && <VerdictBadge verdict={c.check.verdict} />}
+                    <strong>{c.text ?? "A claim in an older format that cannot be read."}</strong>
+                    {c.model && <span className="muted">claimed on {c.model}</span>}
+                  </div>
+                  {c.check && (
+                    <p className="verdict-claim__summary" data-testid="claim-summary">
+                      {verdictSentence(c.check.summary)}
+                      {c.check.hook && c.check.hook !== "blocks.{L}.hook_resid_post" && (
+                        <span className="muted">
+                          {" "}
+                          Read at <code>{c.check.hook}</code>.
+                        </span>
+                      )}
+                    </p>
+                  )}
+                  {c.note && <p className="hint">{c.note}</p>}
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
+      </section>
 
       {done && (
         <section aria-labelledby="results">

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { publisherFor } from "../../jobs/publisher";
 import { runChartData } from "../../services/runs/chart-data";
 import { cancelRun, rerun } from "../../services/runs/control";
-import { getRun, runProgress } from "../../services/runs/read";
+import { getRun, runProgress, versionVerdicts } from "../../services/runs/read";
 import { idSchema } from "../../validation/text";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../init";
 
@@ -10,6 +10,8 @@ export const runsRouter = createTRPCRouter({
   byId: publicProcedure.input(z.object({ id: idSchema })).query(async ({ ctx, input }) => getRun(ctx.db, await ctx.getUser(), input.id)),
   /** The run page's chart data: per-layer series, steering curves, anchor positions, cosine heatmaps, neuron maps. */
   charts: publicProcedure.input(z.object({ id: idSchema })).query(async ({ ctx, input }) => runChartData(ctx.db, await ctx.getUser(), input.id)),
+  /** Per model, the latest done run of an experiment version and its claims' verdicts. */
+  verdicts: publicProcedure.input(z.object({ versionId: idSchema })).query(async ({ ctx, input }) => versionVerdicts(ctx.db, await ctx.getUser(), input.versionId)),
   /** Cheap, for polling: status and progress of up to 100 runs. */
   progress: publicProcedure
     .input(z.object({ ids: z.array(idSchema).min(1, "Ask for at least one run.").max(100, "Ask for at most 100 runs at once.") }))
