@@ -247,7 +247,9 @@ function downloadedPaths(row: ModelRow, cache: string): string[] {
   } catch {
     return []; // a source text this version cannot parse: delete nothing
   }
-  if (source.kind === "local") return [];
+  // A precision variant's file was written by us into the cache (workers/models/precision-variant.ts):
+  // it is ours to delete, unlike a user's own local file.
+  if (source.kind === "local") return row.baseModelId !== null && row.localPath ? [path.resolve(row.localPath)] : [];
   const paths = new Set([path.resolve(cachePathFor(source, cache))]);
   if (row.localPath) paths.add(path.resolve(row.localPath));
   return [...paths];

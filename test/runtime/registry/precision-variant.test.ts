@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { models } from "../../../db/schema";
 import { ModelRegistryError } from "../../../workers/models/errors";
 import { addPrecisionVariant, ensurePrecisionVariant } from "../../../workers/models/precision-variant";
-import { type ModelRow, addModel, getModel, listModels } from "../../../workers/models/registry";
+import { type ModelRow, addModel, getModel, listModels, removeModel } from "../../../workers/models/registry";
 import { GGML_TYPE } from "../../../workers/runtime/formats/ggml-types";
 import { type GgufFile, readGgufHeader, readGgufTensor } from "../../../workers/runtime/formats/gguf";
 import { loadHostedModel } from "../../../workers/runtime/hosted-model";
@@ -69,6 +69,8 @@ function q8Bound(block: Float32Array): number {
 function metadataExcept(file: GgufFile, skip: string[]): Map<string, unknown> {
   return new Map([...file.metadata].filter(([k]) => !skip.includes(k)));
 }
+
+const fromF16Path = () => path.resolve(cacheDir, "stories260K-f16-q8.gguf");
 
 describe("stories260K as f16 and q8_0", () => {
   let q8: Awaited<ReturnType<typeof addPrecisionVariant>>;
@@ -188,6 +190,15 @@ describe("stories260K as f16 and q8_0", () => {
     if (!down || !downF16) throw new Error("missing ffn_down");
     expect(down.type).toBe(GGML_TYPE.F16);
     expect(readGgufTensor(file, down)).toEqual(readGgufTensor(f16File, downF16));
+  });
+
+  it("removing a variant deletes the file it wrote into the cache, never the base's own file", async () => {
+    expect(existsSync(fromF16Path())).toBe(true);
+    const removed = await removeModel(tdb.db, "stories260K-f16-q8", { cacheDir });
+    expect(removed.deletedFiles).toEqual([fromF16Path()]);
+    expect(existsSync(fromF16Path())).toBe(false);
+    expect(existsSync(STORIES_GGUF)).toBe(true);
+    expect(await getModel(tdb.db, "stories260K-f16-q8")).toBeNull();
   });
 
   it("refuses, changing nothing: unknown precision, bad name, missing base, base not ready, no lower precision, name taken", async () => {
