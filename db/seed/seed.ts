@@ -2,7 +2,9 @@ import { hash } from "@node-rs/argon2";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { renderedDescription } from "../../server/render/description";
 import type { Database } from "../client";
-import { paperTechniques, papers, techniqueRelations, techniques, users, type TechniqueRelationKind } from "../schema";
+import { backfillPaperKeys } from "../../server/services/papers/backfill";
+import { authorAliases, paperTechniques, papers, techniqueRelations, techniques, users, type TechniqueRelationKind } from "../schema";
+import { authorAliases as seedAuthorAliases } from "./data/author-aliases";
 import { papers as seedPapers } from "./data/papers";
 import { techniques as seedTechniques } from "./data/techniques";
 import type { SeedTechnique } from "./data/types";
@@ -34,6 +36,8 @@ export async function seedDemo(db: Database, options: { demoUsers?: boolean } = 
 
   const report = await insertSeed(db, options);
   await renderPendingDescriptions(db);
+  // Cite keys and dedupe keys for the seeded papers (and any row from before the keys existed).
+  await backfillPaperKeys(db);
   return report;
 }
 
@@ -118,6 +122,9 @@ function insertSeed(db: Database, options: { demoUsers?: boolean }): Promise<See
           .onConflictDoNothing();
       }
     }
+
+    // Idempotent through the unique (name, alias) index.
+    await tx.insert(authorAliases).values(seedAuthorAliases.map((a) => ({ name: a.name, alias: a.alias }))).onConflictDoNothing();
 
     let usersAdded = 0;
     if (options.demoUsers ?? true) {

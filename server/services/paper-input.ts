@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PaperReviewStatus } from "~/db/schema/papers";
 import { PAPER_RELATIONS } from "~/db/seed/data/types";
 import { multiLine, singleLine } from "../validation/text";
 import { normalizeArxivId, normalizeDoi } from "./paper-identifiers";
@@ -39,11 +40,23 @@ export const newPaperSchema = z.object({
   url: optionalLine(1_000, "The URL").refine((v) => v === null || /^https?:\/\//i.test(v), "The URL must start with http:// or https://."),
   bibtex: optional(multiLine({ max: 20_000, label: "The BibTeX" })),
   links: z.array(paperLinkSchema).max(30).default([]),
+  /** Set after the person saw the possible duplicates (same title, year and first author) and says this is another paper. */
+  confirmNotDuplicate: z.boolean().default(false),
 });
 export type NewPaper = z.infer<typeof newPaperSchema>;
 
+// Spelled out rather than imported: client components import this file, and the schema module would pull drizzle into their bundle.
+const REVIEW_STATUSES = ["unreviewed", "approved"] as const satisfies readonly PaperReviewStatus[];
+
+/** Newest and oldest sort by year; relevance applies to searches (without search text it means newest). */
+export const PAPER_SORTS = ["relevance", "newest", "oldest", "title"] as const;
+export type PaperSort = (typeof PAPER_SORTS)[number];
+
 export const paperListSchema = z.object({
   query: singleLine({ max: 200, label: "The search" }).default(""),
+  /** Default: relevance when searching, newest otherwise. */
+  sort: z.enum(PAPER_SORTS).optional(),
+  status: z.enum(REVIEW_STATUSES).optional(),
   technique: slugSchema.optional(),
   yearFrom: z.number().int().min(1900).max(2100).optional(),
   yearTo: z.number().int().min(1900).max(2100).optional(),
@@ -58,4 +71,12 @@ export const bibtexImportSchema = z.object({
     .max(200_000, "At most 200,000 characters of BibTeX at once.")
     .pipe(multiLine({ min: 10, max: 200_000, minMessage: "Paste at least one BibTeX entry." })),
   links: z.array(paperLinkSchema).max(30).default([]),
+  /** The person checked the possible duplicates of these entries and wants them added anyway. */
+  confirmNotDuplicate: z.boolean().default(false),
+});
+
+/** Another name an author published under (e.g. after a name change). */
+export const authorAliasSchema = z.object({
+  name: singleLine({ min: 2, max: 200, label: "The name", minMessage: "Give the name as it appears on papers." }),
+  alias: singleLine({ min: 2, max: 200, label: "The other name", minMessage: "Give the other name." }),
 });

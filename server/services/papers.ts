@@ -1,90 +1,75 @@
-import { and, asc, count, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
-import type { z } from "zod";
+import { asc, eq } from "drizzle-orm";
 import type { Database } from "~/db/client";
-import { paperTechniques, papers, techniques } from "~/db/schema";
+import { paperTechniques, papers, techniques, type UserRole } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { DomainError, notFound } from "../errors";
 import { readBibtex } from "./bibtex";
-import { createReadCache } from "./read-cache";
+import type { NewPaper } from "./paper-input";
+import { otherNamesOf } from "./papers/author-aliases";
+import { lockPaperKeys, nextCiteKey } from "./papers/cite-keys";
+import { duplicateError, findDuplicate, findDuplicateCandidates, possibleDuplicateError, type DuplicateCandidate } from "./papers/duplicates";
+import { dedupeKey } from "./papers/keys";
+import { invalidatePaperList } from "./papers/list";
+import { initialReviewStatus } from "./papers/review";
 import { invalidateTaxonomy } from "./taxonomy-cache";
-import { paperListSchema, type NewPaper, type PaperListInput } from "./paper-input";
-import { toPrefixTsQuery } from "./search-query";
 import { techniqueIdsBySlug } from "./techniques";
 
-/**
- * Browse pages (no search text) are the same for every visitor and are served from a short-lived
- * cache; full-text searches always go to the database.
- */
-const browseCache = createReadCache<Awaited<ReturnType<typeof queryPapers>>>({ ttlMs: 5_000, maxEntries: 200 });
+export { addAuthorAlias } from "./papers/author-aliases";
+export { backfillPaperKeys } from "./papers/backfill";
+export { findDuplicate, findDuplicateCandidates } from "./papers/duplicates";
+export { listPapers } from "./papers/list";
+export { approvePaper, unreviewedPapers } from "./papers/review";
 
-export function listPapers(db: Database, rawInput: PaperListInput) {
-  const input = paperListSchema.parse(rawInput);
-  if (toPrefixTsQuery(input.query)) return queryPapers(db, input);
-  return browseCache.get(db, JSON.stringify(input), () => queryPapers(db, input));
+/** Who adds a paper: their role decides whether it waits for review. */
+export interface PaperCreator {
+  id: string;
+  role: UserRole;
 }
 
 function invalidatePaperCaches(db: Database) {
-  browseCache.invalidate(db);
+  invalidatePaperList(db);
   invalidateTaxonomy(db); // paper counts on the map
-}
-
-async function queryPapers(db: Database, input: z.output<typeof paperListSchema>) {
-  const tsQuery = toPrefixTsQuery(input.query);
-  const q = tsQuery ? sql`to_tsquery('english', ${tsQuery})` : null;
-  const conditions: SQL[] = [];
-  if (q && tsQuery) conditions.push(or(sql`${papers.search} @@ ${q}`, sql`${papers.search} @@ to_tsquery('simple', ${tsQuery})`) as SQL);
-  if (input.yearFrom) conditions.push(gte(papers.year, input.yearFrom));
-  if (input.yearTo) conditions.push(lte(papers.year, input.yearTo));
-  if (input.technique) {
-    conditions.push(sql`exists (select 1 from ${paperTechniques} pt join ${techniques} t on t.id = pt.technique_id where pt.paper_id = ${papers.id} and t.slug = ${input.technique})`);
-  }
-  const where = conditions.length ? and(...conditions) : undefined;
-  // ts_rank, not ts_rank_cd: half the cost on broad queries, and the field weights still put title matches first.
-  const rank = q ? sql<number>`ts_rank(${papers.search}, ${q})` : sql<number>`0`;
-  const [rows, totals] = await Promise.all([
-    db
-      .select({ id: papers.id, title: papers.title, authors: papers.authors, year: papers.year, venue: papers.venue, arxivId: papers.arxivId, rank })
-      .from(papers)
-      .where(where)
-      .orderBy(...(q ? [desc(rank)] : []), sql`${papers.year} desc nulls last`, asc(papers.title), asc(papers.id))
-      .limit(input.pageSize)
-      .offset((input.page - 1) * input.pageSize),
-    db.select({ total: count() }).from(papers).where(where),
-  ]);
-  const total = totals[0]?.total ?? 0;
-  return { items: rows, total, page: input.page, pageSize: input.pageSize, pageCount: Math.max(1, Math.ceil(total / input.pageSize)) };
 }
 
 export async function getPaper(db: Database, id: number) {
   const [paper] = await db.select().from(papers).where(eq(papers.id, id));
   if (!paper) throw notFound(`Paper #${id}`);
-  const { search: _search, ...fields } = paper;
-  const links = await db
-    .select({ slug: techniques.slug, name: techniques.name, relation: paperTechniques.relation, note: paperTechniques.note })
-    .from(paperTechniques)
-    .innerJoin(techniques, eq(techniques.id, paperTechniques.techniqueId))
-    .where(eq(paperTechniques.paperId, id))
-    .orderBy(asc(techniques.name));
-  return { paper: fields, links };
+  const { search: _search, dedupeKey: _dedupeKey, ...fields } = paper;
+  const [links, otherNames] = await Promise.all([
+    db
+      .select({ slug: techniques.slug, name: techniques.name, relation: paperTechniques.relation, note: paperTechniques.note })
+      .from(paperTechniques)
+      .innerJoin(techniques, eq(techniques.id, paperTechniques.techniqueId))
+      .where(eq(paperTechniques.paperId, id))
+      .orderBy(asc(techniques.name)),
+    otherNamesOf(db, paper.authors),
+  ]);
+  // "also published as …", per author in the paper's order.
+  const authorAliases = paper.authors.map((author) => ({ author, otherNames: otherNames.get(author) ?? [] })).filter((a) => a.otherNames.length > 0);
+  return { paper: fields, links, authorAliases };
 }
 
-/** The existing paper with the same arXiv id or DOI, if any. */
-export async function findDuplicate(db: Queryable, ids: { arxivId: string | null; doi: string | null }) {
-  const match: SQL[] = [];
-  if (ids.arxivId) match.push(eq(papers.arxivId, ids.arxivId));
-  if (ids.doi) match.push(eq(papers.doi, ids.doi));
-  if (match.length === 0) return null;
-  const [row] = await db.select({ id: papers.id, title: papers.title }).from(papers).where(or(...match)).limit(1);
-  return row ?? null;
-}
+type PaperToInsert = Omit<NewPaper, "links" | "confirmNotDuplicate">;
 
-function duplicateError(existing: { id: number; title: string }) {
-  return new DomainError("CONFLICT", `This paper is already on MechMap: “${existing.title}” (/papers/${existing.id}).`, { existingPaperId: existing.id });
-}
-
-async function insertPaper(tx: Queryable, paper: NewPaper, createdById: string | null, techniqueIds: Map<string, number>) {
+/**
+ * Inserts one paper with its links, after the duplicate checks: the same arXiv id or DOI is
+ * refused; the same title, year and first author (see papers/keys.ts) is refused until the person
+ * confirms it is another paper. Runs in a transaction with the paper-keys lock, so the checks and
+ * the cite key see every other insert.
+ */
+async function insertPaper(
+  tx: Queryable,
+  paper: PaperToInsert,
+  options: { creator: PaperCreator | null; confirmNotDuplicate: boolean; links: NewPaper["links"]; techniqueIds: Map<string, number> },
+): Promise<{ id: number } | { candidates: DuplicateCandidate[] }> {
+  await lockPaperKeys(tx);
   const existing = await findDuplicate(tx, paper);
   if (existing) throw duplicateError(existing);
+  if (!options.confirmNotDuplicate) {
+    const candidates = await findDuplicateCandidates(tx, paper);
+    if (candidates.length) return { candidates };
+  }
+  const status = initialReviewStatus(options.creator?.role ?? null);
   const [row] = await tx
     .insert(papers)
     .values({
@@ -97,16 +82,22 @@ async function insertPaper(tx: Queryable, paper: NewPaper, createdById: string |
       doi: paper.doi,
       url: paper.url,
       bibtex: paper.bibtex,
-      createdById,
+      citeKey: await nextCiteKey(tx, paper),
+      dedupeKey: dedupeKey(paper),
+      reviewStatus: status,
+      // A moderator's own paper counts as reviewed by them.
+      reviewedById: status === "approved" ? (options.creator?.id ?? null) : null,
+      reviewedAt: status === "approved" && options.creator ? new Date() : null,
+      createdById: options.creator?.id ?? null,
     })
     .returning({ id: papers.id });
   if (!row) throw new Error("insert returned no row");
-  for (const link of paper.links) {
-    const techniqueId = techniqueIds.get(link.technique);
+  for (const link of options.links) {
+    const techniqueId = options.techniqueIds.get(link.technique);
     if (techniqueId === undefined) throw new DomainError("BAD_REQUEST", `Unknown technique “${link.technique}”.`);
     await tx.insert(paperTechniques).values({ paperId: row.id, techniqueId, relation: link.relation, note: link.note }).onConflictDoNothing();
   }
-  return row.id;
+  return { id: row.id };
 }
 
 async function resolveLinks(db: Database, paper: Pick<NewPaper, "links">) {
@@ -116,12 +107,19 @@ async function resolveLinks(db: Database, paper: Pick<NewPaper, "links">) {
   return ids;
 }
 
-export async function createPaper(db: Database, paper: NewPaper, createdById: string | null): Promise<{ id: number }> {
-  const ids = await resolveLinks(db, paper);
+/**
+ * Adds a paper. A possible duplicate (same title, year and first author) is refused with CONFLICT
+ * and `possibleDuplicateIds`; `possibleDuplicates` lists them, and the form resends with
+ * `confirmNotDuplicate: true` when the person says it is another paper.
+ */
+export async function createPaper(db: Database, paper: NewPaper, creator: PaperCreator | null): Promise<{ id: number }> {
+  const techniqueIds = await resolveLinks(db, paper);
+  const { links, confirmNotDuplicate, ...fields } = paper;
   try {
-    const id = await db.transaction((tx) => insertPaper(tx, paper, createdById, ids));
+    const result = await db.transaction((tx) => insertPaper(tx, fields, { creator, confirmNotDuplicate, links, techniqueIds }));
+    if ("candidates" in result) throw possibleDuplicateError(result.candidates);
     invalidatePaperCaches(db);
-    return { id };
+    return { id: result.id };
   } catch (error) {
     // Two people adding the same paper at once: the unique index decides, and we answer as for any duplicate.
     const constraint = (error as { cause?: { constraint_name?: string } }).cause?.constraint_name;
@@ -133,25 +131,39 @@ export async function createPaper(db: Database, paper: NewPaper, createdById: st
   }
 }
 
-/** Imports every entry of a BibTeX text; entries already on MechMap are reported, not added again. */
-export async function importBibtex(db: Database, input: { bibtex: string; links: NewPaper["links"] }, createdById: string) {
+/** The papers a new paper with these fields would be asked about ("Is this the same paper?"). */
+export function possibleDuplicates(db: Database, paper: Pick<NewPaper, "title" | "authors" | "year" | "arxivId" | "doi">) {
+  return findDuplicateCandidates(db, paper);
+}
+
+/**
+ * Imports every entry of a BibTeX text. Entries already on MechMap (same arXiv id or DOI) are
+ * reported, not added again; entries that look like a paper already there (same title, year and
+ * first author) are returned with their candidates and their BibTeX, for the person to confirm
+ * one by one (`confirmNotDuplicate` with that entry alone).
+ */
+export async function importBibtex(db: Database, input: { bibtex: string; links: NewPaper["links"]; confirmNotDuplicate?: boolean }, creator: PaperCreator) {
   const entries = await readBibtex(input.bibtex);
-  const ids = await resolveLinks(db, input);
+  const techniqueIds = await resolveLinks(db, input);
   const created: Array<{ id: number; title: string }> = [];
   const duplicates: Array<{ id: number; title: string; key: string }> = [];
+  const possibleDuplicates: Array<{ key: string; title: string; bibtex: string; candidates: DuplicateCandidate[] }> = [];
   await db.transaction(async (tx) => {
+    await lockPaperKeys(tx);
     for (const entry of entries) {
-      const existing = await findDuplicate(tx, entry);
+      const { key, ...fields } = entry;
+      const existing = await findDuplicate(tx, fields);
       if (existing) {
-        duplicates.push({ ...existing, key: entry.key });
+        duplicates.push({ ...existing, key });
         continue;
       }
-      const id = await insertPaper(tx, { ...entry, links: input.links }, createdById, ids);
-      created.push({ id, title: entry.title });
+      const result = await insertPaper(tx, fields, { creator, confirmNotDuplicate: input.confirmNotDuplicate ?? false, links: input.links, techniqueIds });
+      if ("candidates" in result) possibleDuplicates.push({ key, title: entry.title, bibtex: entry.bibtex, candidates: result.candidates });
+      else created.push({ id: result.id, title: entry.title });
     }
   });
   if (created.length) invalidatePaperCaches(db);
-  return { created, duplicates };
+  return { created, duplicates, possibleDuplicates };
 }
 
 export async function linkPaperToTechnique(db: Database, input: { paperId: number; technique: string; relation: NewPaper["links"][number]["relation"]; note: string | null }) {
