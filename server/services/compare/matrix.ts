@@ -188,15 +188,31 @@ export function matrixStatement(state: CompareQuery, modelIds: number[], sortMod
     ),
     latest as (
       select distinct on (r.version_id, r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.status, r.percent
-      from runs r
-      where r.version_id in (select version_id from page) and r.model_id = any(${ids})
+      from runs r join page p on p.version_id = r.version_id
+      where r.model_id = any(${ids})
       order by r.version_id, r.model_id, r.attempt desc
     ),
     finished as (
       select distinct on (r.version_id, r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.verdict, r.headline_metric, r.headline_value, r.headline_layer, r.finished_at
-      from runs r
-      where r.version_id in (select version_id from page) and r.model_id = any(${ids}) and r.status = 'done'
+      from runs r join page p on p.version_id = r.version_id
+      where r.model_id = any(${ids}) and r.status = 'done'
       order by r.version_id, r.model_id, r.attempt desc
+    ),
+    -- Grouped once per version and joined (a subquery per row would rescan them for every row of a large export).
+    cells as (
+      select l.version_id, json_agg(json_build_object(
+        'm', l.model_id, 'id', l.id, 'a', l.attempt, 's', l.status, 'p', l.percent,
+        'rid', f.id, 'ra', f.attempt, 'v', f.verdict, 'hm', f.headline_metric, 'hv', f.headline_value, 'hl', f.headline_layer, 'f', f.finished_at
+      )) as cells
+      from latest l left join finished f on f.version_id = l.version_id and f.model_id = l.model_id
+      group by l.version_id
+    ),
+    tags as (
+      select evt.version_id, json_agg(json_build_object('slug', t.slug, 'name', t.name) order by t.name) as techniques
+      from experiment_version_techniques evt
+      join page p on p.version_id = evt.version_id
+      join techniques t on t.id = evt.technique_id
+      group by evt.version_id
     )
     select
       (select count(*)::int from matching) as total,
@@ -210,21 +226,12 @@ export function matrixStatement(state: CompareQuery, modelIds: number[], sortMod
           'version', p.version,
           'title', p.title,
           'publishedAt', p.published_at,
-          'techniques', coalesce((
-            select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by t.name)
-            from experiment_version_techniques evt join techniques t on t.id = evt.technique_id
-            where evt.version_id = p.version_id
-          ), '[]'::json),
-          'cells', coalesce((
-            select json_agg(json_build_object(
-              'm', l.model_id, 'id', l.id, 'a', l.attempt, 's', l.status, 'p', l.percent,
-              'rid', f.id, 'ra', f.attempt, 'v', f.verdict, 'hm', f.headline_metric, 'hv', f.headline_value, 'hl', f.headline_layer, 'f', f.finished_at
-            ))
-            from latest l left join finished f on f.version_id = l.version_id and f.model_id = l.model_id
-            where l.version_id = p.version_id
-          ), '[]'::json)
+          'techniques', coalesce(g.techniques, '[]'::json),
+          'cells', coalesce(c.cells, '[]'::json)
         ) order by p.position)
         from page p
+        left join cells c on c.version_id = p.version_id
+        left join tags g on g.version_id = p.version_id
       ), '[]'::json) as rows`;
 }
 
@@ -248,7 +255,7 @@ function toCell(modelId: number, c: z.infer<typeof cellJson> | undefined): Compa
   };
 }
 
-const VERDICT_WORDS: Record<CellVerdict, string> = { reproduced: "reproduced", partly: "partly reproduced", not_reproduced: "not reproduced", unchecked: "unchecked", not_run: "not run" };
+const VERDICT_WORDS: Record<CellVerdict, string> = { reproduced: "reproduced", partly: "partly reproduced", not_reproduced: "not reproduced", unchecked: "not checked", not_run: "not run" };
 
 /** One page of the matrix (or, with `window`, any slice of it: the export asks for everything up to its bound). */
 export async function compareMatrix(db: Database, state: CompareQuery, window?: MatrixWindow): Promise<CompareMatrix> {
