@@ -19,7 +19,8 @@ import { startBoss } from "../server/jobs/boss";
 import { enqueuePrepareModel } from "../server/jobs/enqueue";
 import { seedDemoExperiments } from "../server/services/experiments/demo-seed";
 import { readyZooModels, registerZooModels } from "../workers/models/demo-models";
-import { registerDemoModel } from "../workers/models/registry";
+import { ensurePrecisionVariant } from "../workers/models/precision-variant";
+import { type ModelRow, registerDemoModel } from "../workers/models/registry";
 import { onLauncherGone, spawnGroup, stopOnSignals, superviseService, type Running, type Service } from "./lib/supervisor";
 import { buildIsStale, buildWebApp, startWebServer, type WebServer } from "./lib/web-app";
 
@@ -83,11 +84,22 @@ try {
     console.log(`Demo model: ${demoModel.message}`);
     const zoo = await registerZooModels(db);
     console.log(`Model zoo: ${zoo.message}`);
+    // One precision variant, so "does the finding survive quantisation?" has an answer in the demo.
+    let quantised: ModelRow | null = null;
+    if (demoModel.registered) {
+      try {
+        quantised = await ensurePrecisionVariant(db, "stories260K", "q8_0");
+        console.log(`Precision variant: ${quantised.name} (${quantised.precision ?? "?"}) is ${quantised.status}.`);
+      } catch (e) {
+        console.log(`Precision variant: stories260K-q8_0 not made (${e instanceof Error ? e.message : String(e)}).`);
+      }
+    }
     const boss = await startBoss(database.url, { supervise: false });
     try {
       // The worker compiles the demo and zoo models' graphs in the background.
       if (demoModel.registered && demoModel.model) await enqueuePrepareModel(boss, demoModel.model.id);
       for (const model of readyZooModels(zoo)) await enqueuePrepareModel(boss, model.id);
+      if (quantised?.status === "ready") await enqueuePrepareModel(boss, quantised.id);
       // Published demo experiments; their runs on every ready model are queued for the worker.
       const demo = await seedDemoExperiments(db, boss, DEMO_EXPERIMENT_OWNER);
       console.log(`Demo experiments: ${demo.skipped ?? `${demo.created} created, ${demo.existing} kept, ${demo.runsQueued} runs queued`}`);
