@@ -24,8 +24,11 @@ function facetValue(node: TaxonomyNode, facet: FacetKey): string {
   return node[facet] ?? UNSPECIFIED;
 }
 
-/** Colour by one facet, or by evidence: how many published experiments exercise the technique. */
-type ColorBy = FacetKey | "evidence";
+/**
+ * Colour by one facet, by evidence (how many published experiments exercise the technique), or by
+ * reproduction (the share of its experiments' runs whose claims reproduced; see the technique page).
+ */
+type ColorBy = FacetKey | "evidence" | "reproduction";
 
 const EVIDENCE_BUCKETS: ReadonlyArray<{ min: number; label: string; color: string }> = [
   { min: 4, label: "4 or more experiments", color: "#17663A" },
@@ -38,8 +41,27 @@ function evidenceBucket(count: number) {
   return EVIDENCE_BUCKETS.find((b) => count >= b.min) ?? EVIDENCE_BUCKETS[EVIDENCE_BUCKETS.length - 1]!;
 }
 
+/** Reproduction rate buckets, in the verdict badges' colours (reproduced green, partly amber, not reproduced red). */
+const REPRODUCTION_BUCKETS: ReadonlyArray<{ min: number | null; label: string; color: string }> = [
+  { min: 0.8, label: "80% or more reproduced", color: "#17663A" },
+  { min: 0.5, label: "50–80% reproduced", color: "#C78A00" },
+  { min: 0, label: "Under 50% reproduced", color: "#B42318" },
+  { min: null, label: "Not checked yet", color: "#B8BEC6" },
+];
+
+function reproductionBucket(rate: number | null) {
+  return REPRODUCTION_BUCKETS.find((b) => (rate === null ? b.min === null : b.min !== null && rate >= b.min)) ?? REPRODUCTION_BUCKETS[REPRODUCTION_BUCKETS.length - 1]!;
+}
+
+/** "67% over 3 checked runs" / "not checked yet". */
+function reproductionText(node: TaxonomyNode): string {
+  if (node.reproduction === null) return "not checked yet";
+  return `${Math.round(node.reproduction * 100)}% over ${node.reproductionRuns === 1 ? "1 checked run" : `${node.reproductionRuns} checked runs`}`;
+}
+
 function colorFor(node: TaxonomyNode, facet: ColorBy): string {
   if (facet === "evidence") return evidenceBucket(node.evidence).color;
+  if (facet === "reproduction") return reproductionBucket(node.reproduction).color;
   const value = node[facet];
   return value === null ? UNSPECIFIED_COLOR : (FACET_COLORS[facet][value] ?? UNSPECIFIED_COLOR);
 }
@@ -463,6 +485,10 @@ export function TaxonomyMap({ graph }: Props) {
               <input type="radio" name={`${ids}-color`} value="evidence" checked={colorBy === "evidence"} onChange={() => setColorBy("evidence")} data-testid="color-by-evidence" />
               <span>Evidence</span>
             </label>
+            <label className="segmented__item">
+              <input type="radio" name={`${ids}-color`} value="reproduction" checked={colorBy === "reproduction"} onChange={() => setColorBy("reproduction")} data-testid="color-by-reproduction" />
+              <span>Reproduction</span>
+            </label>
           </div>
           {colorBy === "evidence" && (
             <ul className="legend" aria-label="Colours: evidence (published experiments exercising the technique)" data-testid="map-legend">
@@ -473,6 +499,19 @@ export function TaxonomyMap({ graph }: Props) {
                 </li>
               ))}
             </ul>
+          )}
+          {colorBy === "reproduction" && (
+            <>
+              <ul className="legend" aria-label="Colours: reproduction rate of the technique's experiments" data-testid="map-legend">
+                {REPRODUCTION_BUCKETS.map((b) => (
+                  <li key={b.label}>
+                    <span className="swatch" style={{ background: b.color }} aria-hidden="true" />
+                    {b.label} <span className="muted">({graph.nodes.filter((n) => reproductionBucket(n.reproduction) === b).length})</span>
+                  </li>
+                ))}
+              </ul>
+              <p className="hint">Rate = (reproduced + ½ × partly) ÷ checked runs, over each published experiment&apos;s latest finished run per model.</p>
+            </>
           )}
           {colorFacet && (
             <ul className="legend" aria-label={`Colours: ${colorFacet.label}`} data-testid="map-legend">
@@ -595,6 +634,12 @@ export function TaxonomyMap({ graph }: Props) {
                 <dt>Evidence</dt>
                 <dd data-testid="panel-evidence">
                   <span className="swatch" style={{ background: colorFor(selected, "evidence") }} aria-hidden="true" /> {selected.evidence === 1 ? "1 experiment" : `${selected.evidence} experiments`}, {selected.evidenceRuns === 1 ? "1 finished run" : `${selected.evidenceRuns} finished runs`}
+                </dd>
+              </div>
+              <div>
+                <dt>Reproduction</dt>
+                <dd data-testid="panel-reproduction">
+                  <span className="swatch" style={{ background: colorFor(selected, "reproduction") }} aria-hidden="true" /> {reproductionText(selected)}
                 </dd>
               </div>
             </dl>

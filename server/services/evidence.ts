@@ -1,14 +1,16 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "~/db/client";
-import { experiments, experimentVersions, experimentVersionTechniques, models, runs, techniques, users } from "~/db/schema";
+import { experiments, experimentVersions, experimentVersionTechniques, models, runs, techniques, users, type RunVerdict } from "~/db/schema";
+import { checkClaims } from "../experiments/verdicts";
 import { notFound } from "../errors";
 import { publicName } from "./display-name";
 import { headlineMetric, type HeadlineMetric } from "./headline-metric";
+import { countVerdict, NO_RUNS, type ReproductionCounts, reproductionRates } from "./reproduction-rates";
 
 /**
  * A technique's evidence: the published experiments whose latest version exercises it, each with
- * its runs (one per model, the latest attempt) and a headline metric. Claims are counted; checking
- * them against runs is not done yet, so none is reported as reproduced.
+ * its runs (one per model, the latest attempt), a headline metric and its claims' verdict, and the
+ * technique's reproduction rate over those verdicts (server/services/reproduction-rates.ts).
  */
 
 export interface EvidenceRun {
@@ -19,6 +21,8 @@ export interface EvidenceRun {
   finishedAt: Date | null;
   /** From the latest finished run on this model (which may be an earlier attempt than `id`). */
   headline: (HeadlineMetric & { runId: number }) | null;
+  /** The claims' verdict on the latest finished run on this model (the one the headline comes from). */
+  verdict: { value: RunVerdict; runId: number } | null;
 }
 
 export interface EvidenceExperiment {
@@ -27,7 +31,8 @@ export interface EvidenceExperiment {
   version: number;
   owner: string;
   publishedAt: Date | null;
-  claims: { total: number; checked: number; reproduced: number };
+  /** How many claims, and per verdict how many models' latest finished runs got it. */
+  claims: { total: number; verdicts: ReproductionCounts };
   runs: EvidenceRun[];
 }
 
@@ -42,7 +47,7 @@ export async function techniqueEvidence(db: Database, slug: string) {
       version: experimentVersions.version,
       owner: publicName(users),
       publishedAt: experiments.publishedAt,
-      claims: sql<number>`jsonb_array_length(${experimentVersions.claims})::int`,
+      claims: experimentVersions.claims,
     })
     .from(experimentVersionTechniques)
     .innerJoin(experimentVersions, eq(experimentVersions.id, experimentVersionTechniques.versionId))
@@ -62,6 +67,8 @@ export async function techniqueEvidence(db: Database, slug: string) {
           finishedAt: runs.finishedAt,
           // Only the per-method lists; the rest of the metrics is not needed here.
           methods: sql<unknown>`case when ${runs.status} = 'done' then ${runs.metrics}->'methods' end`,
+          verdict: runs.verdict,
+          nLayers: sql<number | null>`coalesce(case when jsonb_typeof(${runs.metrics} -> 'model' -> 'nLayers') = 'number' then (${runs.metrics} -> 'model' ->> 'nLayers')::numeric::int end, ${models.layers})`,
         })
         .from(runs)
         .leftJoin(models, eq(models.id, runs.modelId))
@@ -78,24 +85,29 @@ export async function techniqueEvidence(db: Database, slug: string) {
     for (const r of runRows) {
       if (r.versionId !== v.versionId) continue;
       const seen = perModel.get(r.modelKey);
-      // Rows come newest attempt first: the first is the model's current run; the first done one gives the headline.
-      const entry = seen ?? { id: r.id, model: r.model, status: r.status, attempt: r.attempt, finishedAt: r.finishedAt, headline: null };
+      // Rows come newest attempt first: the first is the model's current run; the first done one gives the headline and the verdict.
+      const entry: EvidenceRun = seen ?? { id: r.id, model: r.model, status: r.status, attempt: r.attempt, finishedAt: r.finishedAt, headline: null, verdict: null };
       if (!seen) perModel.set(r.modelKey, entry);
-      if (entry.headline === null && r.status === "done") {
+      if (entry.verdict === null && r.status === "done") {
         const h = headlineMetric(r.methods);
         if (h) entry.headline = { ...h, runId: r.id };
+        // Stored by the worker; for a run finished before verdicts existed (not yet filled in), checked now the same way.
+        entry.verdict = { value: r.verdict ?? checkClaims(v.claims, { methods: r.methods }, r.nLayers ?? 0).verdict, runId: r.id };
       }
     }
+    const verdicts: ReproductionCounts = { reproduced: 0, partly: 0, notReproduced: 0, unchecked: 0 };
+    for (const run of perModel.values()) if (run.verdict) countVerdict(verdicts, run.verdict.value);
     return {
       id: v.experimentId,
       title: v.title,
       version: v.version,
       owner: v.owner,
       publishedAt: v.publishedAt,
-      claims: { total: v.claims, checked: 0, reproduced: 0 },
+      claims: { total: v.claims.length, verdicts },
       runs: [...perModel.values()],
     };
   });
+  const reproduction = (await reproductionRates(db, [technique.id])).get(technique.id) ?? { ...NO_RUNS };
   const models_ = new Set(items.flatMap((e) => e.runs.filter((r) => r.status === "done").map((r) => r.model)));
   return {
     technique,
@@ -105,9 +117,8 @@ export async function techniqueEvidence(db: Database, slug: string) {
       runsDone: items.reduce((n, e) => n + e.runs.filter((r) => r.status === "done").length, 0),
       models: models_.size,
       claims: items.reduce((n, e) => n + e.claims.total, 0),
-      claimsChecked: 0,
-      claimsReproduced: 0,
     },
+    reproduction,
   };
 }
 

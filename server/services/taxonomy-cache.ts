@@ -1,12 +1,28 @@
 import type { Database } from "~/db/client";
 import { createReadCache } from "./read-cache";
 import { evidenceCounts } from "./evidence";
+import { reproductionRates } from "./reproduction-rates";
 import { getTaxonomy } from "./techniques";
 
-/** The map with each technique's evidence: published experiments exercising it and their finished runs. */
+/**
+ * The map with each technique's evidence: published experiments exercising it, their finished runs,
+ * and its reproduction rate (0–1, null when no claim was checked) over how many checked runs.
+ */
 async function taxonomyWithEvidence(db: Database) {
-  const [graph, counts] = await Promise.all([getTaxonomy(db), evidenceCounts(db)]);
-  return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, evidence: counts.get(n.id)?.experiments ?? 0, evidenceRuns: counts.get(n.id)?.runs ?? 0 })) };
+  const [graph, counts, rates] = await Promise.all([getTaxonomy(db), evidenceCounts(db), reproductionRates(db)]);
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => {
+      const r = rates.get(n.id);
+      return {
+        ...n,
+        evidence: counts.get(n.id)?.experiments ?? 0,
+        evidenceRuns: counts.get(n.id)?.runs ?? 0,
+        reproduction: r?.rate ?? null,
+        reproductionRuns: r ? r.reproduced + r.partly + r.notReproduced : 0,
+      };
+    }),
+  };
 }
 
 /**

@@ -32,6 +32,7 @@ describe("technique evidence", () => {
     const evidence = await ctx.as.anonymous.evidence.technique({ slug: "control-tasks" });
     expect(evidence.experiments).toEqual([]);
     expect(evidence.totals).toMatchObject({ experiments: 0, runsDone: 0, models: 0 });
+    expect(evidence.reproduction).toEqual({ reproduced: 0, partly: 0, notReproduced: 0, unchecked: 0, rate: null });
   });
 
   it("shows a published experiment with its runs per model, statuses and best-layer metric; drafts and old versions do not count", async () => {
@@ -48,21 +49,30 @@ describe("technique evidence", () => {
     const evidence = await ctx.as.anonymous.evidence.technique({ slug: "steering" });
     expect(evidence.experiments).toHaveLength(1);
     const [shown] = evidence.experiments;
-    expect(shown).toMatchObject({ id: experiment.id, title: "Sentiment evidence", owner: author.name, claims: { total: 1, checked: 0, reproduced: 0 } });
+    // The claim (peak accuracy ≥ 0.8) holds on A (peak 0.95) and C (peak 0.85); B has no finished run.
+    expect(shown).toMatchObject({ id: experiment.id, title: "Sentiment evidence", owner: author.name, claims: { total: 1, verdicts: { reproduced: 2, partly: 0, notReproduced: 0, unchecked: 0 } } });
     expect(shown!.runs).toEqual([
-      expect.objectContaining({ id: rerunA, model: "model-a", status: "running", attempt: 1, headline: expect.objectContaining({ runId: doneA, metric: "diffmean.accuracy", value: 0.95, layer: 1 }) }),
-      expect.objectContaining({ id: failedB, model: "model-b", status: "failed", headline: null }),
-      expect.objectContaining({ id: doneC, model: "model-c", status: "done", headline: expect.objectContaining({ runId: doneC, value: 0.85, layer: 2 }) }),
+      expect.objectContaining({
+        id: rerunA,
+        model: "model-a",
+        status: "running",
+        attempt: 1,
+        headline: expect.objectContaining({ runId: doneA, metric: "diffmean.accuracy", value: 0.95, layer: 1 }),
+        verdict: { value: "reproduced", runId: doneA },
+      }),
+      expect.objectContaining({ id: failedB, model: "model-b", status: "failed", headline: null, verdict: null }),
+      expect.objectContaining({ id: doneC, model: "model-c", status: "done", headline: expect.objectContaining({ runId: doneC, value: 0.85, layer: 2 }), verdict: { value: "reproduced", runId: doneC } }),
     ]);
     expect(evidence.totals).toMatchObject({ experiments: 1, runsDone: 1, models: 1, claims: 1 });
+    expect(evidence.reproduction).toEqual({ reproduced: 2, partly: 0, notReproduced: 0, unchecked: 0, rate: 1 });
     expect((await ctx.as.anonymous.evidence.technique({ slug: "caa" })).experiments.map((e) => e.id)).toEqual([experiment.id]);
 
     // The map counts it (published, latest version) on both techniques and nowhere else.
     const graph = await ctx.as.anonymous.taxonomy.graph();
     const node = (slug: string) => graph.nodes.find((n) => n.slug === slug)!;
-    expect(node("steering")).toMatchObject({ evidence: 1, evidenceRuns: 2 });
-    expect(node("caa")).toMatchObject({ evidence: 1 });
-    expect(node("probing")).toMatchObject({ evidence: 0, evidenceRuns: 0 });
+    expect(node("steering")).toMatchObject({ evidence: 1, evidenceRuns: 2, reproduction: 1, reproductionRuns: 2 });
+    expect(node("caa")).toMatchObject({ evidence: 1, reproduction: 1 });
+    expect(node("probing")).toMatchObject({ evidence: 0, evidenceRuns: 0, reproduction: null, reproductionRuns: 0 });
 
     // Recent finished runs carry the model and the headline.
     const recent = await ctx.as.anonymous.evidence.recentRuns({ limit: 5 });

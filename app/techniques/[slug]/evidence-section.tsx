@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { VerdictBadge } from "../../_components/verdict-badge";
 import { formatDate, plural } from "../../_lib/format";
 import type { RouterOutputs } from "../../_lib/types";
 
@@ -11,10 +12,46 @@ function formatValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(3);
 }
 
+type Counts = Evidence["reproduction"];
+
+/** "reproduced on 2 models, partly on 1": the non-zero verdict counts of some runs. */
+function verdictCounts(c: Pick<Counts, "reproduced" | "partly" | "notReproduced" | "unchecked">, unit: string): string {
+  const parts = [
+    c.reproduced ? `reproduced on ${plural(c.reproduced, unit)}` : "",
+    c.partly ? `partly on ${plural(c.partly, unit)}` : "",
+    c.notReproduced ? `not reproduced on ${plural(c.notReproduced, unit)}` : "",
+    c.unchecked ? `nothing checkable on ${plural(c.unchecked, unit)}` : "",
+  ].filter(Boolean);
+  return parts.join(", ");
+}
+
+/** The technique's reproduction rate, what it counts and how it is computed. */
+function ReproductionRate({ reproduction }: { reproduction: Counts }) {
+  const runs = reproduction.reproduced + reproduction.partly + reproduction.notReproduced + reproduction.unchecked;
+  return (
+    <div className="evidence__rate" data-testid="reproduction-rate">
+      {reproduction.rate === null ? (
+        <p>
+          <strong>Reproduction rate: not checked yet.</strong>{" "}
+          {runs === 0 ? "No run of an experiment with claims has finished." : `${plural(runs, "finished run")}, none with a claim it could check.`}
+        </p>
+      ) : (
+        <p>
+          <strong>Reproduction rate: {Math.round(reproduction.rate * 100)}%</strong> — the experiments&apos; claims were {verdictCounts(reproduction, "run")}.
+        </p>
+      )}
+      <p className="hint">
+        Each published experiment counts once per model: the latest finished run of its latest version (a rerun replaces the earlier attempt; drafts and older
+        versions do not count). Rate = (reproduced + ½ × partly) ÷ (reproduced + partly + not reproduced); runs with nothing to check are left out.
+      </p>
+    </div>
+  );
+}
+
 /**
- * What the community's experiments show about this technique: each published experiment that
- * exercises it, its runs per model with the best-layer headline metric, and its claims (checking
- * them against runs comes later, so none is reported as reproduced yet).
+ * What the community's experiments show about this technique: its reproduction rate, each
+ * published experiment that exercises it, and its runs per model with the best-layer headline
+ * metric and the claims' verdict.
  */
 export function EvidenceSection({ evidence }: { evidence: Evidence }) {
   const { technique, experiments, totals } = evidence;
@@ -33,6 +70,7 @@ export function EvidenceSection({ evidence }: { evidence: Evidence }) {
         </p>
       ) : (
         <>
+          <ReproductionRate reproduction={evidence.reproduction} />
           <ul className="evidence__list">
             {experiments.map((e) => (
               <li key={e.id} className="evidence__item" data-testid="evidence-experiment">
@@ -43,12 +81,12 @@ export function EvidenceSection({ evidence }: { evidence: Evidence }) {
                     {e.publishedAt ? `, ${formatDate(e.publishedAt)}` : ""}
                   </span>
                 </h3>
-                <p className="evidence__claims">
+                <p className="evidence__claims" data-testid="evidence-claims">
                   {e.claims.total === 0
                     ? "No structured claims."
-                    : e.claims.checked === 0
-                      ? `${plural(e.claims.total, "claim")}, not yet checked against the runs.`
-                      : `${e.claims.reproduced} of ${e.claims.checked} claims reproduced.`}
+                    : e.runs.every((r) => r.verdict === null)
+                      ? `${plural(e.claims.total, "claim")}, checked on each model once its run is done; none is done yet.`
+                      : `${plural(e.claims.total, "claim")}: ${verdictCounts(e.claims.verdicts, "model")}.`}
                 </p>
                 {e.runs.length === 0 ? (
                   <p className="muted">No runs yet.</p>
@@ -60,6 +98,7 @@ export function EvidenceSection({ evidence }: { evidence: Evidence }) {
                         <th scope="col">Model</th>
                         <th scope="col">Status</th>
                         <th scope="col">Headline (best layer)</th>
+                        <th scope="col">Claims</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -88,6 +127,23 @@ export function EvidenceSection({ evidence }: { evidence: Evidence }) {
                               </>
                             ) : (
                               <span className="muted">—</span>
+                            )}
+                          </td>
+                          <td data-testid="evidence-verdict">
+                            {r.verdict ? (
+                              <>
+                                <VerdictBadge verdict={r.verdict.value} />
+                                {r.verdict.runId !== r.id && (
+                                  <>
+                                    {" "}
+                                    <Link href={`/runs/${r.verdict.runId}`} className="muted">
+                                      (earlier run)
+                                    </Link>
+                                  </>
+                                )}
+                              </>
+                            ) : (
+                              <VerdictBadge verdict="not_run" title="No finished run on this model yet." />
                             )}
                           </td>
                         </tr>
