@@ -1,6 +1,11 @@
 import { parse, type Creator } from "@retorquere/bibtex-parser";
-import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { paperTechniques, papers, techniques } from "../../db/schema";
+import { handlePapersBibtex } from "../../server/services/papers/bibtex-download";
 import { bibtexEntry, bibtexForMany, bibtexName, bibtexTitle, citationKey, entryTypeFor, type BibtexExportSource } from "../../server/services/papers/bibtex-export";
+import { useDatabaseWithRoles } from "../setup/callers";
+import { insertSmallTaxonomy } from "../setup/small-taxonomy";
 
 /** The options the project's BibTeX import uses (server/render/bibtex-entries.ts). */
 const IMPORT_OPTIONS = { sentenceCase: false, english: false, unsupported: "ignore" } as const;
@@ -179,5 +184,55 @@ describe("export → parse round trip", () => {
     const entry = parseOne(bibtexEntry(paper({ title: "Steering Llama 2 with GPT-4 Features", venue: "NeurIPS 2023" })), { unsupported: "ignore" });
     // Sentence case lower-cases "Features" and "Steering" stays first; the protected words keep their capitals.
     expect(entry.fields.title).toMatch(/Llama 2 with GPT-4 features/);
+  });
+});
+
+describe("bulk export (GET /api/papers/bibtex)", () => {
+  const ctx = useDatabaseWithRoles();
+  let ids: number[] = [];
+  beforeAll(async () => {
+    await insertSmallTaxonomy(ctx.t.db);
+    const rows = await ctx.t.db
+      .insert(papers)
+      .values([
+        { title: "Refusal in Language Models Is Mediated by a Single Direction", authors: ["Andy Arditi", "Neel Nanda"], year: 2024, venue: "NeurIPS 2024", arxivId: "2406.11717", citeKey: "arditi2024" },
+        { title: "Steering Llama 2 via Contrastive Activation Addition", authors: ["Nina Rimsky"], year: 2023, venue: "ACL 2024", citeKey: null },
+        { title: "Another by Arditi", authors: ["Andy Arditi"], year: 2024, venue: "LessWrong", url: "https://www.lesswrong.com/posts/x/y" },
+      ])
+      .returning({ id: papers.id });
+    ids = rows.map((r) => r.id);
+    const [caa] = await ctx.t.db.select({ id: techniques.id }).from(techniques).where(eq(techniques.slug, "caa"));
+    if (!caa || ids[1] === undefined) throw new Error("fixture missing");
+    await ctx.t.db.insert(paperTechniques).values([
+      { paperId: ids[1], techniqueId: caa.id, relation: "introduces" },
+      { paperId: ids[1], techniqueId: caa.id, relation: "evaluates" },
+    ]);
+  });
+
+  const get = (query: string) => handlePapersBibtex(new Request(`http://localhost/api/papers/bibtex?${query}`), ctx.t.db);
+
+  it("downloads the listed papers as one .bib file that parses, with distinct keys", async () => {
+    const res = await get(`ids=${ids.join(",")}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/x-bibtex");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="mechmap-papers.bib"');
+    const library = parse(await res.text(), IMPORT_OPTIONS);
+    expect(library.errors).toEqual([]);
+    // ordered by year and title; the stored key "arditi2024" stays with its paper, the other Arditi 2024 gets a suffix
+    expect(library.entries.map((e) => [e.type, e.key, e.fields.title])).toEqual([
+      ["inproceedings", "rimsky2023", "Steering Llama 2 via Contrastive Activation Addition"],
+      ["misc", "arditi2024a", "Another by Arditi"],
+      ["inproceedings", "arditi2024", "Refusal in Language Models Is Mediated by a Single Direction"],
+    ]);
+  });
+
+  it("downloads a technique's papers once each, and refuses bad input", async () => {
+    const res = await get("technique=caa");
+    expect(res.status).toBe(200);
+    const library = parse(await res.text(), IMPORT_OPTIONS);
+    expect(library.entries.map((e) => e.fields.title)).toEqual(["Steering Llama 2 via Contrastive Activation Addition"]);
+    expect((await get("technique=no-such-technique")).status).toBe(404);
+    expect((await get("ids=1,abc")).status).toBe(400);
+    expect((await get("")).status).toBe(400);
   });
 });

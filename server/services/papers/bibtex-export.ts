@@ -318,15 +318,20 @@ export function bibtexFor(p: BibtexExportSource): string {
   return bibtexEntry(p);
 }
 
-/** Several papers in one file; keys that would repeat get a, b, c… so every entry can be cited. */
+/**
+ * Several papers in one file. Stored cite keys are kept (people cite by them); a generated key
+ * that would repeat one gets a, b, c… so every entry can be cited.
+ */
 export function bibtexForMany(papers: readonly BibtexExportSource[]): string {
-  const used = new Map<string, number>();
+  const used = new Set(papers.map((p) => (p.citeKey && SAFE_KEY.test(p.citeKey) ? p.citeKey : null)).filter((k): k is string => k !== null));
   return papers
     .map((p) => {
+      if (p.citeKey && SAFE_KEY.test(p.citeKey)) return bibtexEntry(p, p.citeKey);
       const base = citationKey(p);
-      const n = used.get(base) ?? 0;
-      used.set(base, n + 1);
-      return bibtexEntry(p, n === 0 ? base : `${base}${suffixLetters(n)}`);
+      let key = base;
+      for (let n = 1; used.has(key); n++) key = `${base}${suffixLetters(n)}`;
+      used.add(key);
+      return bibtexEntry(p, key);
     })
     .join("\n\n");
 }
