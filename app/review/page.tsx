@@ -3,7 +3,8 @@ import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
 import { Pagination } from "../_components/pagination";
 import { RevisionDiff } from "../_components/revision-diff";
-import { formatDateTime, plural } from "../_lib/format";
+import { formatAuthors, formatDateTime, plural } from "../_lib/format";
+import { ApprovePaperButton } from "../papers/[id]/approve-paper";
 import { ReviewActions } from "./review-actions";
 
 export const metadata: Metadata = { title: "Review edits" };
@@ -43,7 +44,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const counts = await caller.revisions.pendingCount();
   // A page past the end (the queue shrank meanwhile) shows the last one.
   const page = Math.min(pageParam((await searchParams).page), counts.pageCount);
-  const pending = await caller.revisions.pending({ page });
+  const [pending, unreviewed] = await Promise.all([caller.revisions.pending({ page }), caller.papers.unreviewed({ page: 1 })]);
   const queue = { ...counts, page };
   const href = (page: number) => (page > 1 ? `/review?page=${page}` : "/review");
   return (
@@ -85,6 +86,42 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         </ol>
       )}
       <Pagination page={queue.page} pageCount={queue.pageCount} href={href} />
+
+      <section aria-labelledby="review-papers" className="review-papers" data-testid="review-papers">
+        <h2 id="review-papers">Papers waiting for review ({unreviewed.total})</h2>
+        {unreviewed.total === 0 ? (
+          <p className="empty">No member-added paper is waiting for review.</p>
+        ) : (
+          <>
+            <p className="muted">
+              Added by members, oldest first. Check the details on the paper’s page (and that it is not already on MechMap), then approve it.
+              {unreviewed.pageCount > 1 && (
+                <>
+                  {" "}
+                  <Link href="/papers?status=unreviewed">See all {unreviewed.total}</Link>
+                </>
+              )}
+            </p>
+            <ul className="paper-list">
+              {unreviewed.items.map((p) => (
+                <li key={p.id} className="paper-item review-papers__item" data-testid="review-paper">
+                  <div>
+                    <Link href={`/papers/${p.id}`} className="paper-item__title">
+                      {p.title}
+                    </Link>
+                    <p className="paper-item__meta">
+                      {formatAuthors(p.authors)}
+                      {p.year !== null && ` · ${p.year}`}
+                      {p.venue && ` · ${p.venue}`} · added by {p.addedBy ?? "a former member"}, {formatDateTime(p.createdAt)}
+                    </p>
+                  </div>
+                  <ApprovePaperButton paperId={p.id} title={p.title} />
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
     </div>
   );
 }

@@ -4,15 +4,18 @@
  * list's sort, snippets, chips and out-of-range pages. Real PostgreSQL (unaccent included).
  */
 import { eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authorAliases, papers, techniques } from "../../db/schema";
+import { papers as seedPapers } from "../../db/seed/data/papers";
+import { seedDemo } from "../../db/seed/seed";
 import { backfillPaperKeys } from "../../server/services/papers/backfill";
 import { aliasAlternatives } from "../../server/services/papers/search-terms";
 import { citeKeyBase, citeKeySuffix, dedupeKey, foldAccents, surnameOf } from "../../server/services/papers/keys";
 import { headlineParts, leadingSnippet } from "../../server/services/papers/list";
 import { paperQueryWords, tsQueryAlternatives } from "../../server/services/search-query";
-import { useDatabaseWithRoles } from "../setup/callers";
+import { callerFor, useDatabaseWithRoles } from "../setup/callers";
 import { insertSmallTaxonomy } from "../setup/small-taxonomy";
+import { createTestDatabase, type TestDatabase } from "../setup/test-database";
 
 const ctx = useDatabaseWithRoles();
 beforeEach(async () => {
@@ -329,5 +332,35 @@ describe("papers list", () => {
   it("answers a page past the end with no rows and the real page count", async () => {
     const result = await ctx.as.anonymous.papers.list({ page: 999, pageSize: 2 });
     expect(result).toMatchObject({ items: [], total: 4, page: 999, pageCount: 2 });
+  });
+});
+
+describe("the demo seed", () => {
+  let seeded: TestDatabase;
+  beforeAll(async () => {
+    seeded = await createTestDatabase();
+    await seedDemo(seeded.db, { demoUsers: false });
+  });
+  afterAll(() => seeded.dispose());
+
+  it("knows Rimsky is Panickssery: either name finds both her papers", async () => {
+    const anonymous = callerFor(seeded.db, null);
+    const caaTitle = seedPapers.find((p) => p.key === "rimsky2024caa")!.title;
+    const refusalTitle = seedPapers.find((p) => p.key === "arditi2024refusal")!.title;
+    for (const q of ["Panickssery", "Rimsky"]) expect(titles(await anonymous.papers.list({ query: q })).sort(), q).toEqual([caaTitle, refusalTitle].sort());
+  });
+
+  it("gives every seeded paper a unique cite key and a dedupe key, and a second run changes none", async () => {
+    const read = () => seeded.db.select({ id: papers.id, citeKey: papers.citeKey, dedupeKey: papers.dedupeKey, status: papers.reviewStatus }).from(papers);
+    const rows = await read();
+    expect(rows).toHaveLength(seedPapers.length);
+    expect(rows.every((r) => r.citeKey !== null && r.dedupeKey !== null && r.status === "approved")).toBe(true);
+    expect(new Set(rows.map((r) => r.citeKey)).size).toBe(rows.length);
+    const keyOf = (title: string) => rows.find((r) => r.dedupeKey?.startsWith(title))?.citeKey;
+    expect(keyOf("steeringllama2viacontrastiveactivationaddition")).toBe("rimsky2024");
+    expect(keyOf("refusalinlanguagemodelsismediatedbyasingledirection")).toBe("arditi2024");
+    await seedDemo(seeded.db, { demoUsers: false });
+    expect(await read()).toEqual(rows);
+    expect(await seeded.db.select().from(authorAliases)).toHaveLength(1);
   });
 });

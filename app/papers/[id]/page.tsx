@@ -6,6 +6,8 @@ import { api } from "~/server/trpc/server-caller";
 import { CommentThread } from "../../_components/comments/comment-thread";
 import { PAPER_RELATION_LABELS } from "../../_lib/facets";
 import { hasTrpcCode } from "../../_lib/server-errors";
+import { ApprovePaperButton } from "./approve-paper";
+import { AuthorAliasForm } from "./author-alias-form";
 import { bibtexFor } from "./bibtex-for";
 import { CopyBibtexButton } from "./copy-bibtex";
 
@@ -33,8 +35,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function PaperPage({ params }: Props) {
   const { id } = await params;
-  const { paper, links } = await loadPaper(id);
+  const { paper, links, authorAliases } = await loadPaper(id);
   const bibtex = paper.bibtex?.trim() || bibtexFor(paper);
+  const me = await (await api()).users.me();
+  const isModerator = me?.role === "moderator" || me?.role === "admin";
+  const otherNames = new Map(authorAliases.map((a) => [a.author, a.otherNames]));
 
   return (
     <article className="page">
@@ -42,14 +47,28 @@ export default async function PaperPage({ params }: Props) {
         <Link href="/papers">Papers</Link>
       </nav>
       <h1 data-testid="paper-title">{paper.title}</h1>
+      {paper.reviewStatus === "unreviewed" && (
+        <p className="paper-review-note" data-testid="paper-unreviewed">
+          <span className="badge badge--pending">Unreviewed</span>{" "}
+          <span className="muted">Added by a member; a moderator has not checked its details yet.</span>
+          {isModerator && <ApprovePaperButton paperId={paper.id} title={paper.title} />}
+        </p>
+      )}
       <dl className="meta-list">
         <dt>Authors</dt>
         <dd>
           <ol className="authors" aria-label="Authors in order">
-            {paper.authors.map((a, i) => (
-              <li key={`${i}-${a}`}>{a}</li>
-            ))}
+            {paper.authors.map((a, i) => {
+              const others = otherNames.get(a) ?? [];
+              return (
+                <li key={`${i}-${a}`}>
+                  {a}
+                  {others.length > 0 && <span className="muted author-aka"> (also published as {others.join(", ")})</span>}
+                </li>
+              );
+            })}
           </ol>
+          {isModerator && <AuthorAliasForm authors={paper.authors} />}
         </dd>
         <dt>Year</dt>
         <dd>{paper.year ?? <span className="muted">unknown</span>}</dd>
@@ -72,6 +91,14 @@ export default async function PaperPage({ params }: Props) {
               <a href={`https://doi.org/${paper.doi}`} rel="noopener noreferrer">
                 {paper.doi}
               </a>
+            </dd>
+          </>
+        )}
+        {paper.citeKey && (
+          <>
+            <dt>Cite key</dt>
+            <dd data-testid="paper-cite-key">
+              Cite in Markdown as <code>[@{paper.citeKey}]</code>
             </dd>
           </>
         )}

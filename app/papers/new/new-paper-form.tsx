@@ -8,6 +8,7 @@ import { FieldError, FormError, invalidProps } from "../../_components/form-bits
 import { errorInfo } from "../../_lib/errors";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
+import { BibtexLookalikes, DuplicateQuestion } from "./duplicate-candidates";
 import { linksForApi, newLinkRow, TechniqueLinks, type LinkRow } from "./technique-links";
 
 type Tab = "identifiers" | "bibtex";
@@ -88,6 +89,9 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
   const err = create.error ? errorInfo(create.error) : null;
   const fe = err?.fieldErrors ?? {};
   const existingId = err?.details.existingPaperId;
+  // Same title, year and first author as a paper on MechMap: ask before adding (see duplicate-candidates.tsx).
+  const sent = create.variables;
+  const lookalike = err?.details.possibleDuplicateIds !== undefined && sent ? sent : null;
   const authorsError = fe.authors ?? Object.entries(fe).find(([k]) => k.startsWith("authors."))?.[1];
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -122,6 +126,12 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
           This paper is already on MechMap. <Link href={`/papers/${existingId}`}>Open the existing paper</Link>
           {" — "}you can link it to more techniques from there.
         </div>
+      ) : lookalike ? (
+        <DuplicateQuestion
+          paper={{ title: lookalike.title, authors: lookalike.authors, year: lookalike.year, arxivId: lookalike.arxivId, doi: lookalike.doi }}
+          adding={create.isPending}
+          onAddAnyway={() => create.mutate({ ...lookalike, confirmNotDuplicate: true })}
+        />
       ) : (
         <FormError message={localError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null)} />
       )}
@@ -221,6 +231,7 @@ function BibtexForm({ options }: { options: TechniqueOption[] }) {
               ))}
             </ul>
           )}
+          <BibtexLookalikes entries={result.possibleDuplicates} links={importBibtex.variables?.links ?? []} />
           {result.duplicates.length > 0 && (
             <>
               <p>Already on MechMap, so not added again:</p>
