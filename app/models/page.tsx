@@ -130,26 +130,20 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
             <thead>
               <tr>
                 <SortHeader sort="name" filters={filters}>
-                  Name
+                  Model
                 </SortHeader>
                 <th scope="col">Status</th>
-                <th scope="col">Architecture</th>
                 <SortHeader sort="parameters" filters={filters}>
                   Parameters
                 </SortHeader>
                 <SortHeader sort="layers" filters={filters}>
                   Layers
                 </SortHeader>
-                <th scope="col">d_model</th>
-                <th scope="col">Heads</th>
-                <th scope="col">Context</th>
-                <th scope="col">Vocab</th>
-                <th scope="col">Precision</th>
+                <th scope="col">Shape</th>
                 <SortHeader sort="loss" filters={filters}>
                   Held-out loss
                 </SortHeader>
-                <th scope="col">Source and licence</th>
-                <th scope="col">sha256</th>
+                <th scope="col">Source</th>
                 <th scope="col">Experiments done</th>
                 <th scope="col">Verdicts</th>
                 <th scope="col">
@@ -162,6 +156,10 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
                 <tr key={m.id} data-testid="model-row" data-model={m.name}>
                   <th scope="row">
                     <Link href={modelHref(m.name)}>{m.name}</Link>
+                    <div className="muted models-table__note">
+                      {m.architecture ?? "architecture not known yet"}
+                      {m.precision && ` · ${m.precision}`}
+                    </div>
                     {m.baseModel && (
                       <div className="muted models-table__note">
                         variant of <Link href={modelHref(m.baseModel.name)}>{m.baseModel.name}</Link>
@@ -173,16 +171,22 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
                       {MODEL_STATUS_LABELS[m.status] ?? m.status}
                     </span>
                   </td>
-                  <td>{m.architecture ?? "—"}</td>
                   <td className="models-table__num" data-testid="model-parameters">
                     {formatCount(m.parameterCount)}
                   </td>
                   <td className="models-table__num">{formatCount(m.layers)}</td>
-                  <td className="models-table__num">{formatCount(m.dModel)}</td>
-                  <td>{formatHeads(m.nHeads, m.nKvHeads)}</td>
-                  <td className="models-table__num">{formatCount(m.contextLength)}</td>
-                  <td className="models-table__num">{formatCount(m.vocabSize)}</td>
-                  <td>{m.precision ?? "—"}</td>
+                  <td className="models-table__shape">
+                    <dl className="models-shape">
+                      <dt>d_model</dt>
+                      <dd>{formatCount(m.dModel)}</dd>
+                      <dt>heads</dt>
+                      <dd>{formatHeads(m.nHeads, m.nKvHeads)}</dd>
+                      <dt>context</dt>
+                      <dd>{formatCount(m.contextLength)}</dd>
+                      <dt>vocab</dt>
+                      <dd>{formatCount(m.vocabSize)}</dd>
+                    </dl>
+                  </td>
                   <td className="models-table__num" data-testid="model-loss">
                     {formatLoss(m.heldOutLoss)}
                   </td>
@@ -195,8 +199,12 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
                       m.source.label
                     )}
                     <div className="muted">{m.licence ? `Licence: ${m.licence}` : "Licence not stated"}</div>
+                    {m.sha256 && (
+                      <div className="muted">
+                        sha256 <code title={m.sha256}>{m.sha256.slice(0, 12)}…</code>
+                      </div>
+                    )}
                   </td>
-                  <td>{m.sha256 ? <code title={m.sha256}>{m.sha256.slice(0, 12)}…</code> : "—"}</td>
                   <td className="models-table__num">{m.experimentsDone}</td>
                   <td>
                     <VerdictCounts verdicts={m.verdicts} />

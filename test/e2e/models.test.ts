@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
 import { experiments, experimentVersions, models, runs } from "../../db/schema";
 import { DEMO_USERS } from "../../db/seed/demo-users";
+import { PROBE_ENGINE_VERSION } from "../../server/probes/engine-version";
 import { runKey } from "../../server/services/runs/queue";
 import { parseCsv } from "../../server/services/datasets/csv";
 import { signUp } from "../../server/services/users";
@@ -53,7 +54,7 @@ beforeAll(async () => {
   const [run] = await connection.db
     .insert(runs)
     .values({
-      versionId: version!.id, modelId: demo.id, modelSha256: demo.sha256!, engineVersion: "e2e", runKey: runKey(version!.id, demo.sha256!, "e2e"), attempt: 0,
+      versionId: version!.id, modelId: demo.id, modelSha256: demo.sha256!, engineVersion: PROBE_ENGINE_VERSION, runKey: runKey(version!.id, demo.sha256!), attempt: 0,
       status: "done", verdict: "reproduced", headlineMetric: "diffmean.accuracy", headlineValue: 0.958, headlineLayer: 4, finishedAt: new Date(),
     })
     .returning({ id: runs.id });
@@ -147,7 +148,7 @@ describe("models pages", () => {
     await expect(page.getByTestId("fact-layers").textContent()).resolves.toBe(String(demo.layers));
     await expect(page.getByTestId("fact-sha256").textContent()).resolves.toBe(DEMO_MODEL.sha256);
     const row = page.getByTestId("model-run-row").filter({ hasText: title });
-    await expect(row.textContent()).resolves.toMatch(/diffmean\.accuracy 0\.958 at layer 4 of 5/);
+    await expect(row.textContent()).resolves.toMatch(/diffmean\.accuracy 0\.958 at layer 4 \(relative depth 1\.00\)/);
     expect(await row.getByTestId("verdict-badge").textContent()).toContain("Reproduced");
     await expect(row.getByRole("link", { name: `Run #${doneRunId}` }).getAttribute("href")).resolves.toBe(`/runs/${doneRunId}`);
     await expect(row.getByRole("link", { name: title }).getAttribute("href")).resolves.toBe(`/experiments/${experimentId}`);

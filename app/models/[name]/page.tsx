@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { relativeDepth } from "~/server/experiments/relative-depth";
 import { api } from "~/server/trpc/server-caller";
 import { Pagination } from "../../_components/pagination";
 import { formatDateTime, plural } from "../../_lib/format";
@@ -156,8 +157,10 @@ export default async function ModelPage({ params, searchParams }: Props) {
         <section aria-labelledby="queue" className="card models-queue">
           <h2 id="queue">Published experiments on this model</h2>
           <p data-testid="model-summary">
-            {plural(model.experimentsDone, "published experiment")} finished on {model.name}. <VerdictCounts verdicts={model.verdicts} />
+            {plural(model.experimentsDone, "published experiment")} finished on {model.name}
+            {model.experimentsDone > 0 ? ", with these verdicts:" : "."}
           </p>
+          {model.experimentsDone > 0 && <VerdictCounts verdicts={model.verdicts} />}
           <p data-testid="not-yet-run">
             {notYetRun === 0 ? "Every published experiment has a run on this model." : `${plural(notYetRun, "published experiment")} ${notYetRun === 1 ? "has" : "have"} not run on it yet.`}
           </p>
@@ -228,14 +231,13 @@ export default async function ModelPage({ params, searchParams }: Props) {
                       {r.headlineMetric !== null && r.headlineValue !== null ? (
                         <>
                           <code>{r.headlineMetric}</code> {formatMetricValue(r.headlineValue)}
-                          {r.headlineLayer !== null && model.layers !== null ? (
+                          {r.headlineLayer !== null && (
                             <span className="muted">
                               {" "}
-                              at layer {r.headlineLayer} of {model.layers}
+                              at layer {r.headlineLayer}
+                              {model.layers !== null && ` (relative depth ${relativeDepth(r.headlineLayer, model.layers).toFixed(2)})`}
                             </span>
-                          ) : r.headlineLayer !== null ? (
-                            <span className="muted"> at layer {r.headlineLayer}</span>
-                          ) : null}
+                          )}
                         </>
                       ) : (
                         <span className="muted">—</span>
