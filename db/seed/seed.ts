@@ -1,3 +1,4 @@
+import { citationsFromDatabase } from "../../server/render/markdown-citation-lookup";
 import { hash } from "@node-rs/argon2";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { renderedDescription } from "../../server/render/description";
@@ -52,7 +53,7 @@ async function renderPendingDescriptions(db: Database) {
     .from(techniques)
     .where(and(isNull(techniques.descriptionHtml), isNull(techniques.descriptionRenderError)));
   for (const row of rows) {
-    const rendered = await renderedDescription(row.description);
+    const rendered = await renderedDescription(row.description, citationsFromDatabase(db));
     if (rendered.descriptionHtml === null && rendered.descriptionRenderError === null) continue;
     await db
       .update(techniques)

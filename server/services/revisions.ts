@@ -1,3 +1,4 @@
+import { citationsFromDatabase } from "../render/markdown-citation-lookup";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
@@ -95,7 +96,7 @@ export async function reviewRevision(db: Database, input: { reviewerId: string; 
     .where(eq(techniqueRevisions.id, input.revisionId));
   const willApply = input.decision === "accept" && proposed?.status === "pending" && proposed.authorId !== input.reviewerId;
   const proposedDescription = willApply ? (proposed.changes as TechniqueChanges).description : undefined;
-  const rendered = proposedDescription === undefined ? null : await renderedDescription(proposedDescription);
+  const rendered = proposedDescription === undefined ? null : await renderedDescription(proposedDescription, citationsFromDatabase(db));
   const result = await db.transaction(async (tx) => {
     const [revision] = await tx.select().from(techniqueRevisions).where(eq(techniqueRevisions.id, input.revisionId)).for("update");
     if (!revision) throw notFound(`Revision #${input.revisionId}`);

@@ -1,3 +1,4 @@
+import { citationsFromDatabase } from "../render/markdown-citation-lookup";
 import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
@@ -65,7 +66,7 @@ export const HISTORY_PAGE_SIZE = 20;
  */
 async function ensureRendered(db: Database, technique: { id: number; description: string } & StoredRendering): Promise<StoredRendering> {
   if (technique.descriptionHtml !== null || technique.descriptionRenderError !== null) return technique;
-  const rendered = await renderedDescription(technique.description);
+  const rendered = await renderedDescription(technique.description, citationsFromDatabase(db));
   if (rendered.descriptionHtml === null && rendered.descriptionRenderError === null) return rendered;
   await db
     .update(techniques)

@@ -6,6 +6,7 @@ import { datasetsRouter } from "./routers/datasets";
 import { evidenceRouter } from "./routers/evidence";
 import { experimentsRouter } from "./routers/experiments";
 import { modelsRouter } from "./routers/models";
+import { paperLookupRouter } from "./routers/paper-lookup";
 import { papersRouter } from "./routers/papers";
 import { revisionsRouter } from "./routers/revisions";
 import { runsRouter } from "./routers/runs";
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   taxonomy: taxonomyRouter,
   revisions: revisionsRouter,
   papers: papersRouter,
+  paperLookup: paperLookupRouter,
   users: usersRouter,
   experiments: experimentsRouter,
   datasets: datasetsRouter,

@@ -1,3 +1,4 @@
+import { citationsFromDatabase } from "../../render/markdown-citation-lookup";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
@@ -31,7 +32,7 @@ const rowColumns = {
 async function renderMissing(db: Database, rows: CommentRow[]): Promise<void> {
   for (const row of rows) {
     if (row.bodyHtml !== null || row.bodyRenderError !== null || row.deletedAt !== null || row.body === "") continue;
-    const rendered = await renderCommentBody(row.body);
+    const rendered = await renderCommentBody(row.body, citationsFromDatabase(db));
     if (rendered.bodyHtml === null && rendered.bodyRenderError === null) continue;
     await db.update(comments).set(rendered).where(and(eq(comments.id, row.id), eq(comments.body, row.body)));
     Object.assign(row, rendered);

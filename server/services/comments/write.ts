@@ -1,3 +1,4 @@
+import { citationsFromDatabase } from "../../render/markdown-citation-lookup";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "~/db/client";
 import { comments } from "~/db/schema";
@@ -26,7 +27,7 @@ async function ancestry(tx: Transaction, id: number): Promise<number[]> {
 export async function createComment(db: Database, viewer: SessionUser, input: TargetRef & { parentId?: number | undefined; body: string }) {
   const target = await resolveTarget(db, viewer, input.target, input.id);
   // Rendered before the transaction: the renderer may take a while and holds no locks.
-  const rendered = await renderCommentBody(input.body);
+  const rendered = await renderCommentBody(input.body, citationsFromDatabase(db));
   return db.transaction(async (tx) => {
     let parentId: number | null = null;
     if (input.parentId !== undefined) {
@@ -65,7 +66,7 @@ async function ownComment(db: Database | Transaction, viewer: SessionUser, id: n
 export async function editComment(db: Database, viewer: SessionUser, input: { id: number; body: string }) {
   const before = await ownComment(db, viewer, input.id, "edit");
   if (before.body === input.body) return { id: before.id, editedAt: before.editedAt };
-  const rendered = await renderCommentBody(input.body);
+  const rendered = await renderCommentBody(input.body, citationsFromDatabase(db));
   const [row] = await db
     .update(comments)
     .set({ body: input.body, ...rendered, editedAt: new Date() })

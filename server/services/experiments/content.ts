@@ -3,6 +3,8 @@ import { experimentVersionPapers, experimentVersionTechniques, papers, technique
 import type { Queryable } from "~/db/transaction";
 import { parseProbeSpec, type ProbeSpec } from "../../probes/spec";
 import { renderForStorage } from "../../render/for-storage";
+import type { CitationResolver } from "../../render/markdown-citations";
+import { citationsFromDatabase } from "../../render/markdown-citation-lookup";
 import { DomainError } from "../../errors";
 import { loadDatasetContent } from "../datasets/store";
 import type { ExperimentContent } from "./input";
@@ -66,8 +68,8 @@ async function checkDataset(db: Queryable, spec: ProbeSpec): Promise<number | nu
 }
 
 /** Renders the question for storage; an unavailable renderer stores nothing, so the next view renders it. */
-export async function renderQuestion(question: string): Promise<{ questionHtml: string | null; questionRenderError: string | null }> {
-  const { html, error } = await renderForStorage(question);
+export async function renderQuestion(question: string, citations?: CitationResolver): Promise<{ questionHtml: string | null; questionRenderError: string | null }> {
+  const { html, error } = await renderForStorage(question, { citations });
   return { questionHtml: html, questionRenderError: error };
 }
 
@@ -76,7 +78,7 @@ export async function resolveContent(db: Queryable, content: ExperimentContent):
     techniqueIds(db, content.techniques),
     paperIds(db, content.paperIds),
     checkDataset(db, content.spec),
-    renderQuestion(content.question),
+    renderQuestion(content.question, citationsFromDatabase(db)),
   ]);
   return { title: content.title, question: content.question, ...rendered, spec: content.spec, datasetId, claims: content.claims, techniqueIds: tIds, paperIds: pIds };
 }

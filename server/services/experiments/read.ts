@@ -1,3 +1,4 @@
+import { citationsFromDatabase } from "../../render/markdown-citation-lookup";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
@@ -69,7 +70,7 @@ export async function getExperiment(db: Database, viewer: SessionUser | null, in
   if (!version) throw notFound(`Version ${number} of experiment #${input.id}`);
   if (version.questionHtml === null && version.questionRenderError === null && version.question !== "") {
     // Saved while the renderer was unavailable: render now and keep it.
-    const rendered = await renderQuestion(version.question);
+    const rendered = await renderQuestion(version.question, citationsFromDatabase(db));
     if (rendered.questionHtml !== null || rendered.questionRenderError !== null) {
       await db.update(experimentVersions).set(rendered).where(eq(experimentVersions.id, version.id));
       Object.assign(version, rendered);
