@@ -10,22 +10,17 @@ import { usePlot } from "./use-plot";
 const CLAIM_COLOUR = "#b42318";
 const BASELINE_COLOUR = "#8a5a00";
 
-/** Ten colours a reader can tell apart (Tableau 10), then repeated with a dashed line. */
-const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
-
-/** Each model's colour, in the legend's order (used by the table header too). */
-export function modelColours(models: readonly string[]): Map<string, string> {
-  return new Map(models.map((m, i) => [m, PALETTE[i % PALETTE.length]!]));
-}
 
 /**
  * One metric per layer for every model on one chart: x = absolute layer or relative depth, one
- * coloured line per model (legend with the model names), the claims about the metric in red
+ * line per model in the colour given for it (legend with the model names; a colour used twice is
+ * drawn dashed the second time), the claims about the metric in red
  * (rules at the claimed value over where they hold, bands for a claimed peak) and the chance level
  * or zero dashed. Hover a point for its model, layer, depth and value.
  */
 export function ModelCurvesChart({
   curves,
+  colours,
   axis,
   marks,
   baseline,
@@ -34,6 +29,8 @@ export function ModelCurvesChart({
   id,
 }: {
   curves: ModelCurve[];
+  /** Each model's colour (the page's table header uses the same). */
+  colours: Record<string, string>;
   axis: XAxis;
   marks: ClaimMark[];
   baseline: MetricBaseline | null;
@@ -45,8 +42,10 @@ export function ModelCurvesChart({
   const ref = usePlot(
     (Plot, width) => {
       const models = curves.map((c) => c.model);
-      const colours = modelColours(models);
-      const points = curves.flatMap((c, i) => c.points.map((p) => ({ ...p, model: c.model, repeat: i >= PALETTE.length })));
+      const colourOf = (m: string) => colours[m] ?? "#555";
+      // A model whose colour an earlier model already has is dashed.
+      const repeated = new Set(models.filter((m, i) => models.slice(0, i).some((o) => colourOf(o) === colourOf(m))));
+      const points = curves.flatMap((c) => c.points.map((p) => ({ ...p, model: c.model, repeat: repeated.has(c.model) })));
       const maxLayer = Math.max(0, ...curves.map((c) => c.nLayers - 1));
       const rules = marks.filter((m) => m.kind === "rule");
       const bands = marks.filter((m) => m.kind === "band");
@@ -63,7 +62,7 @@ export function ModelCurvesChart({
         ariaDescription: `${xAxisLabel(axis)} on the x axis, ${yLabel} on the y axis, one line per model. Claims are drawn in red, the reference level dashed.`,
         x: { label: xAxisLabel(axis), ...(axis === "layer" ? { ticks: Array.from({ length: maxLayer + 1 }, (_, l) => l), tickFormat: "d", domain: [-0.4, maxLayer + 0.4] } : { domain: [0, 1] }) },
         y: { label: yLabel, grid: true },
-        color: { type: "categorical", domain: models, range: models.map((m) => colours.get(m)!), legend: true, label: "Model" },
+        color: { type: "categorical", domain: models, range: models.map(colourOf), legend: true, label: "Model" },
         marks: [
           Plot.rect(bands, { x1: "from", x2: "to", fill: CLAIM_COLOUR, fillOpacity: 0.08, title: markTitle }),
           Plot.rect(approx, { x1: "from", x2: "to", y1: "low", y2: "high", fill: CLAIM_COLOUR, fillOpacity: 0.1, title: markTitle }),
@@ -92,7 +91,7 @@ export function ModelCurvesChart({
         ],
       });
     },
-    [curves, axis, marks, baseline, yLabel, summary],
+    [curves, colours, axis, marks, baseline, yLabel, summary],
   );
   return <div ref={ref} className="chart" data-testid={`chart-${id}`} />;
 }

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { CurvesResult } from "~/server/services/cross-model/curves";
 import type { XAxis } from "~/server/services/cross-model/url-state";
-import { modelColours, ModelCurvesChart } from "../../../_charts/model-curves";
+import { ModelCurvesChart } from "../../../_charts/model-curves";
+import { modelColours } from "./colours";
 import { curvesSummary, depthText, fmt } from "./format";
 
 /** Who is still running, in words ("stories260K is queued; tinystories-gpt2-d80-l4 is running"). */
@@ -58,6 +59,7 @@ export function CurvesView({ data, axis }: { data: CurvesResult; axis: XAxis }) 
       <figure className="chart-figure">
         <ModelCurvesChart
           curves={data.curves}
+          colours={colours}
           axis={axis}
           marks={data.marks[axis]}
           baseline={data.baseline}
@@ -103,7 +105,7 @@ export function CurvesView({ data, axis }: { data: CurvesResult; axis: XAxis }) 
               <th scope="col">{axis === "depth" ? "Relative depth" : "Layer"}</th>
               {data.curves.map((c) => (
                 <th scope="col" key={c.model} data-model={c.model}>
-                  <span className="swatch" style={{ background: colours.get(c.model) }} aria-hidden="true" />{" "}
+                  <span className="swatch" style={{ background: colours[c.model] }} aria-hidden="true" />{" "}
                   <Link href={`/runs/${c.runId}`}>{c.model}</Link> <span className="muted">({c.nLayers} blocks)</span>
                 </th>
               ))}
