@@ -47,6 +47,7 @@ export const RELATION_LABELS: Record<RelationKind, { outgoing: string; incoming:
   uses: { outgoing: "uses", incoming: "is used by" },
   alternative_to: { outgoing: "is an alternative to", incoming: "has alternative" },
   evaluates: { outgoing: "evaluates", incoming: "is evaluated by" },
+  refines: { outgoing: "refines", incoming: "is refined by" },
 };
 
 export const PAPER_RELATION_LABELS: Record<PaperRelation, string> = {

@@ -192,7 +192,7 @@ export const runArtifacts = pgTable(
   (t) => [index("run_artifacts_run_idx").on(t.runId, t.methodIndex, t.layer)],
 );
 
-export const COMMENT_TARGETS = ["experiment", "run", "technique", "paper"] as const;
+export const COMMENT_TARGETS = ["experiment", "run", "technique", "paper", "revision", "paper_revision"] as const;
 export type CommentTarget = (typeof COMMENT_TARGETS)[number];
 export const commentTarget = pgEnum("comment_target", COMMENT_TARGETS);
 

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { PAPER_RELATIONS } from "../seed/data/types";
 import { tsvector } from "./custom-types";
-import { techniques } from "./techniques";
+import { revisionStatus, techniques } from "./techniques";
 import { users } from "./users";
 
 /** Member-added papers stay "unreviewed" until a moderator approves them; seeded and moderator-added ones are approved. */
@@ -83,4 +83,36 @@ export const authorAliases = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("author_aliases_pair_uq").on(t.name, t.alias), index("author_aliases_alias_idx").on(t.alias)],
+);
+
+/** What a paper proposal does: correct metadata, or link/unlink the paper and a technique. */
+export const PAPER_REVISION_KINDS = ["metadata", "link", "unlink"] as const;
+export type PaperRevisionKind = (typeof PAPER_REVISION_KINDS)[number];
+export const paperRevisionKind = pgEnum("paper_revision_kind", PAPER_REVISION_KINDS);
+
+/**
+ * A proposed change to a paper, reviewed like technique edits: `changes` holds the proposed fields
+ * (metadata) or the link ({ techniqueId, relation, note }); `before` snapshots what it replaces.
+ */
+export const paperRevisions = pgTable(
+  "paper_revisions",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    paperId: integer("paper_id")
+      .notNull()
+      .references(() => papers.id, { onDelete: "cascade" }),
+    kind: paperRevisionKind("kind").notNull(),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    message: text("message").notNull(),
+    changes: jsonb("changes").$type<Record<string, unknown>>().notNull(),
+    before: jsonb("before").$type<Record<string, unknown>>().notNull(),
+    status: revisionStatus("status").notNull().default("pending"),
+    reviewerId: text("reviewer_id").references(() => users.id),
+    reviewComment: text("review_comment"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("paper_revisions_paper_idx").on(t.paperId, t.createdAt), index("paper_revisions_status_idx").on(t.status, t.createdAt)],
 );

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { APPROACHES, DIRECTIONS, UNITS } from "../seed/data/types";
 import { tsvector } from "./custom-types";
 import { users } from "./users";
@@ -38,7 +38,7 @@ export const techniques = pgTable(
   (t) => [index("techniques_search_idx").using("gin", t.search)],
 );
 
-export const TECHNIQUE_RELATION_KINDS = ["kind_of", "uses", "alternative_to", "evaluates"] as const;
+export const TECHNIQUE_RELATION_KINDS = ["kind_of", "uses", "alternative_to", "evaluates", "refines"] as const;
 export type TechniqueRelationKind = (typeof TECHNIQUE_RELATION_KINDS)[number];
 export const techniqueRelationKind = pgEnum("technique_relation_kind", TECHNIQUE_RELATION_KINDS);
 
@@ -63,7 +63,16 @@ export type RevisionStatus = (typeof REVISION_STATUSES)[number];
 export const revisionStatus = pgEnum("revision_status", REVISION_STATUSES);
 
 /**
- * A proposed edit of one technique. `changes` holds only the fields the author changed
+ * What a proposal does: edit one technique's fields, create a new technique, add/remove relations,
+ * merge one technique into another, or rename (new name and/or slug; old slugs redirect).
+ */
+export const REVISION_KINDS = ["edit", "create", "relations", "merge", "rename"] as const;
+export type RevisionKind = (typeof REVISION_KINDS)[number];
+export const revisionKind = pgEnum("revision_kind", REVISION_KINDS);
+
+/**
+ * A proposed change to the taxonomy (see REVISION_KINDS); `techniqueId` is the technique it is about
+ * (null for a "create" until it is accepted, then the new technique). `changes` holds only the fields the author changed
  * (validated by the revision zod schema); `before` snapshots those fields at proposal time,
  * so history shows what changed even after later edits.
  */
@@ -71,7 +80,8 @@ export const techniqueRevisions = pgTable(
   "technique_revisions",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    techniqueId: integer("technique_id").notNull().references(() => techniques.id, { onDelete: "cascade" }),
+    techniqueId: integer("technique_id").references(() => techniques.id, { onDelete: "cascade" }),
+    kind: revisionKind("kind").notNull().default("edit"),
     authorId: text("author_id").notNull().references(() => users.id),
     message: text("message").notNull(),
     changes: jsonb("changes").$type<Record<string, unknown>>().notNull(),
@@ -82,5 +92,34 @@ export const techniqueRevisions = pgTable(
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("technique_revisions_technique_idx").on(t.techniqueId, t.createdAt), index("technique_revisions_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("technique_revisions_technique_idx").on(t.techniqueId, t.createdAt),
+    index("technique_revisions_status_idx").on(t.status, t.createdAt),
+    index("technique_revisions_reviewed_idx").on(t.status, t.reviewedAt),
+  ],
+);
+
+/** Old slugs of renamed or merged techniques: /techniques/<old> redirects to the technique. */
+export const techniqueSlugRedirects = pgTable("technique_slug_redirects", {
+  slug: text("slug").primaryKey(),
+  techniqueId: integer("technique_id")
+    .notNull()
+    .references(() => techniques.id, { onDelete: "cascade" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A member watching a technique; `lastSeenAt` marks their last visit, so the page can list what changed since. */
+export const techniqueWatches = pgTable(
+  "technique_watches",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    techniqueId: integer("technique_id")
+      .notNull()
+      .references(() => techniques.id, { onDelete: "cascade" }),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.techniqueId] }), index("technique_watches_technique_idx").on(t.techniqueId)],
 );

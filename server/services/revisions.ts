@@ -104,23 +104,27 @@ export async function reviewRevision(db: Database, input: { reviewerId: string; 
     if (revision.authorId === input.reviewerId && input.decision === "accept") {
       throw new DomainError("FORBIDDEN", "You cannot accept your own edit; another moderator must review it.");
     }
+    if (revision.techniqueId === null || revision.kind !== "edit") {
+      throw new DomainError("BAD_REQUEST", `Revision #${revision.id} is not a field edit of a technique.`);
+    }
+    const techniqueId = revision.techniqueId;
     if (input.decision === "accept") {
       const changes = revision.changes as TechniqueChanges;
       const { parents, ...fields } = changes;
       // A new description replaces the stored rendering (or clears it, to be rendered on first view).
       const html = fields.description === undefined ? {} : (rendered ?? { descriptionHtml: null, descriptionRenderError: null });
       if (Object.keys(fields).length > 0) {
-        await tx.update(techniques).set({ ...fields, ...html, updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
+        await tx.update(techniques).set({ ...fields, ...html, updatedAt: new Date() }).where(eq(techniques.id, techniqueId));
       } else {
-        await tx.update(techniques).set({ updatedAt: new Date() }).where(eq(techniques.id, revision.techniqueId));
+        await tx.update(techniques).set({ updatedAt: new Date() }).where(eq(techniques.id, techniqueId));
       }
-      if (parents) await setParents(tx, revision.techniqueId, parents);
+      if (parents) await setParents(tx, techniqueId, parents);
     }
     await tx
       .update(techniqueRevisions)
       .set({ status: input.decision === "accept" ? "accepted" : "rejected", reviewerId: input.reviewerId, reviewComment: input.comment || null, reviewedAt: new Date() })
       .where(eq(techniqueRevisions.id, revision.id));
-    const [technique] = await tx.select({ slug: techniques.slug }).from(techniques).where(eq(techniques.id, revision.techniqueId));
+    const [technique] = await tx.select({ slug: techniques.slug }).from(techniques).where(eq(techniques.id, techniqueId));
     return { id: revision.id, status: input.decision === "accept" ? ("accepted" as const) : ("rejected" as const), slug: technique?.slug ?? "" };
   });
   if (result.status === "accepted") invalidateTaxonomy(db);

@@ -13,7 +13,7 @@ export interface ResolvedTarget {
   targetId: string;
 }
 
-const LABEL: Record<CommentTarget, string> = { experiment: "Experiment", run: "Run", technique: "Technique", paper: "Paper" };
+const LABEL: Record<CommentTarget, string> = { experiment: "Experiment", run: "Run", technique: "Technique", paper: "Paper", revision: "Proposal", paper_revision: "Paper proposal" };
 
 function numericId(raw: string | number): number | null {
   const s = String(raw);
@@ -43,6 +43,9 @@ export async function resolveTarget(db: Queryable, viewer: SessionUser | null, t
   if (type === "paper") {
     const [row] = await db.select({ id: papers.id }).from(papers).where(eq(papers.id, id));
     if (!row) throw missing();
+  } else if (type === "revision" || type === "paper_revision") {
+    // Discussions of proposals are not open yet (the proposal pages that host them come first).
+    throw missing();
   } else if (type === "experiment") {
     const [row] = await db.select({ ownerId: experiments.ownerId, state: experiments.state }).from(experiments).where(eq(experiments.id, id));
     if (!row || !canView(viewer, row)) throw missing();
