@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { changesRouter } from "./routers/changes";
 import { commentsRouter } from "./routers/comments";
 import { compareRouter } from "./routers/compare";
 import { crossModelRouter } from "./routers/cross-model";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   compare: compareRouter,
   models: modelsRouter,
   crossModel: crossModelRouter,
+  changes: changesRouter,
 });
 
 export type AppRouter = typeof appRouter;
