@@ -55,7 +55,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <div className="results-head">
         <p role="status" data-testid="compare-summary">
           {matrix.total === 0 ? "No experiments" : plural(matrix.total, "experiment")}
-          {filtered && matrix.total > 0 && " match these filters"}
+          {filtered && matrix.total > 0 && (matrix.total === 1 ? " matches these filters" : " match these filters")}
           {matrix.total > 0 && ` · page ${matrix.page} of ${matrix.pageCount}`}
           {` · ${plural(matrix.models.length, "model")}`}
           {matrix.hiddenModels > 0 && ` (${matrix.hiddenModels} more: choose them under Models)`}

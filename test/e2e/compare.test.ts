@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,6 +32,7 @@ const salt = randomBytes(4).toString("hex");
 const title = `Compare happy vs sad across models (e2e ${salt})`;
 const ZOO_MODEL = "tinystories-qwen2-d64-l4";
 const TECHNIQUE = "linear-probing";
+const ARTIFACTS = path.resolve(import.meta.dirname, "..", "artifacts");
 
 let connection: DatabaseConnection;
 let browser: Browser;
@@ -60,6 +61,7 @@ async function waitForDone(ids: number[], timeoutMs: number) {
 }
 
 beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
   connection = connect(inject("e2eDatabaseUrl"), { max: 2 });
   const { db } = connection;
   const demo = await getModel(db, DEMO_MODEL.name);
@@ -147,9 +149,10 @@ describe("compare page", () => {
       await expect(cell.getAttribute("data-verdict")).resolves.toBe(r.verdict);
       const label = { reproduced: "Reproduced", partly: "Partly", not_reproduced: "Not reproduced", unchecked: "Not checked" }[r.verdict!];
       await expect(cell.getByTestId("verdict-badge").textContent()).resolves.toContain(label);
-      await expect(cell.getByTestId("cell-metric").textContent()).resolves.toBe(`acc ${r.value!.toFixed(2)} @ L${r.layer}`);
+      await expect(cell.getByTestId("cell-metric").textContent()).resolves.toBe(`acc ${Number.isInteger(r.value) ? r.value : r.value!.toFixed(2)} @ L${r.layer}`);
       await expect(cell.getByRole("link").getAttribute("href")).resolves.toBe(`/runs/${r.id}`);
     }
+    await page.screenshot({ path: path.join(ARTIFACTS, "compare.png"), fullPage: true });
     // The column header links to the model's page.
     await expect(page.getByTestId("compare-model").filter({ hasText: ZOO_MODEL }).getByRole("link").getAttribute("href")).resolves.toBe(`/models/${ZOO_MODEL}`);
 
