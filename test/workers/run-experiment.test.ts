@@ -190,7 +190,11 @@ describe.skipIf(!hasStoriesFixtures())("experiment-run worker", () => {
     const results = await Promise.all([runExperiment(t.db, job, options), runExperiment(t.db, job, { ...options, workerId: "test:2" })]);
     expect(results.sort()).toEqual(["done", "skipped"]);
     const arts = await artifactsOf(t.db, runId);
-    expect(arts.map((a) => a.layer).sort()).toEqual([0, 1, 2, 3, 4]);
+    // One set of artifacts (a direction and the examples' scores per layer), never two.
+    for (const name of ["diffmean.direction", "diffmean.scores"]) {
+      expect(arts.filter((a) => a.name === name).map((a) => a.layer).sort(), name).toEqual([0, 1, 2, 3, 4]);
+    }
+    expect(arts).toHaveLength(10);
     expect((await runRow(t.db, runId)).status).toBe("done");
   });
 
