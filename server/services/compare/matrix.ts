@@ -186,17 +186,22 @@ export function matrixStatement(state: CompareQuery, modelIds: number[], sortMod
       order by position
       limit ${window.limit} offset ${window.offset}
     ),
+    -- Per page row, so each version's runs come from runs_version_model_idx however large the table grows.
     latest as (
-      select distinct on (r.version_id, r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.status, r.percent
-      from runs r join page p on p.version_id = r.version_id
-      where r.model_id = any(${ids})
-      order by r.version_id, r.model_id, r.attempt desc
+      select l.* from page p cross join lateral (
+        select distinct on (r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.status, r.percent
+        from runs r
+        where r.version_id = p.version_id and r.model_id = any(${ids})
+        order by r.model_id, r.attempt desc
+      ) l
     ),
     finished as (
-      select distinct on (r.version_id, r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.verdict, r.headline_metric, r.headline_value, r.headline_layer, r.finished_at
-      from runs r join page p on p.version_id = r.version_id
-      where r.model_id = any(${ids}) and r.status = 'done'
-      order by r.version_id, r.model_id, r.attempt desc
+      select f.* from page p cross join lateral (
+        select distinct on (r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.verdict, r.headline_metric, r.headline_value, r.headline_layer, r.finished_at
+        from runs r
+        where r.version_id = p.version_id and r.model_id = any(${ids}) and r.status = 'done'
+        order by r.model_id, r.attempt desc
+      ) f
     ),
     -- Grouped once per version and joined (a subquery per row would rescan them for every row of a large export).
     cells as (
