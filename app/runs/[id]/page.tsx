@@ -69,7 +69,7 @@ export default async function RunPage({ params }: Props) {
           <p className="lede">
             <Link href={experimentHref}>Version {experiment.version}</Link>
             {experiment.version !== experiment.latestVersion && <> (the latest is version {experiment.latestVersion})</>} on{" "}
-            <strong>{model?.name ?? facts.model?.name ?? "a removed model"}</strong> · attempt {run.attempt}
+            <strong>{model ? <Link href={`/models/${encodeURIComponent(model.name)}`}>{model.name}</Link> : (facts.model?.name ?? "a removed model")}</strong> · attempt {run.attempt}
             {requestedBy && <> · {run.attempt > 0 ? "rerun requested" : "queued"} by {requestedBy}</>}
           </p>
           <p className="muted run-sha">
@@ -255,7 +255,7 @@ export default async function RunPage({ params }: Props) {
           <dl className="facts" data-testid="run-facts">
             <dt>Model</dt>
             <dd>
-              {model?.name ?? facts.model?.name ?? "—"}
+              {model ? <Link href={`/models/${encodeURIComponent(model.name)}`}>{model.name}</Link> : (facts.model?.name ?? "—")}
               {facts.model?.nLayers !== undefined && ` (${facts.model.nLayers} layers, d_model ${facts.model.dModel ?? "?"})`}
             </dd>
             <dt>Model sha256</dt>
