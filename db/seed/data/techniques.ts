@@ -620,7 +620,7 @@ Results depend on design choices: how the corruption is built (a minimal counter
 $$\mathrm{IE}(i,\ell) = P\big[o \mid \text{corrupt},\, h_i^\ell \leftarrow h_i^\ell(\text{clean})\big] - P\big[o \mid \text{corrupt}\big].$$
 
 Maps of these effects highlighted mid-layer MLPs at the last subject token, which motivated rank-one model editing. Later work found that these localisation results do not predict which layer is best to edit, a reminder that causal localisation and controllability are different questions.`,
-    aliases: ["noise-restoration patching", "causal trace"],
+    aliases: ["noise-restoration patching", "causal trace", "ROME causal tracing", "locating factual associations"],
     approach: "interventional",
     direction: "bottom-up",
     unit: "circuit",
