@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getCachedTaxonomy } from "../../services/taxonomy-cache";
-import { getTechniqueBySlug, listTechniqueOptions, searchTechniques } from "../../services/techniques";
+import { getTechniqueBySlug, listTechniqueOptions } from "../../services/techniques";
+import { searchTechniques } from "../../services/technique-search";
 import { slugSchema } from "../../services/technique-input";
 import { createTRPCRouter, publicProcedure } from "../init";
 
