@@ -1,12 +1,11 @@
 import { citationsFromDatabase } from "../render/markdown-citation-lookup";
-import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "~/db/client";
 import { paperTechniques, papers, techniqueRelations, techniqueRevisions, techniques, users } from "~/db/schema";
 import { notFound } from "../errors";
 import { renderedDescription, type StoredRendering } from "../render/description";
 import { optionalPublicName, publicName } from "./display-name";
-import { toPrefixTsQuery } from "./search-query";
 
 /** Everything the map needs in two queries: nodes with paper counts, and all edges. */
 export async function getTaxonomy(db: Database) {
@@ -29,21 +28,6 @@ export async function getTaxonomy(db: Database) {
     .from(techniqueRelations)
     .orderBy(asc(techniqueRelations.id));
   return { nodes, edges };
-}
-
-export async function searchTechniques(db: Database, query: string, limit = 10) {
-  const tsQuery = toPrefixTsQuery(query);
-  if (!tsQuery) return [];
-  const q = sql`to_tsquery('english', ${tsQuery})`;
-  const simple = sql`to_tsquery('simple', ${tsQuery})`;
-  const rank = sql<number>`ts_rank_cd(${techniques.search}, ${q})`;
-  return db
-    .select({ id: techniques.id, slug: techniques.slug, name: techniques.name, summary: techniques.summary, rank })
-    .from(techniques)
-    // 'simple' catches prefixes that English stemming would cut (e.g. "attrib").
-    .where(or(sql`${techniques.search} @@ ${q}`, sql`${techniques.search} @@ ${simple}`))
-    .orderBy(desc(rank), asc(techniques.name))
-    .limit(limit);
 }
 
 /** The techniques at the other end of this technique's relations, in one direction. */
