@@ -12,7 +12,8 @@ import { parseCsv } from "../../server/services/datasets/csv";
 import { enqueueRuns, insertFirstRuns } from "../../server/services/runs/queue";
 import { signUp } from "../../server/services/users";
 import { startJobLoop } from "../../workers/job-loop";
-import { addModel, DEMO_MODEL, fixturesDir, getModel } from "../../workers/models/registry";
+import { ZOO_MODELS, zooDir } from "../../workers/models/demo-models";
+import { addModel, DEMO_MODEL, getModel } from "../../workers/models/registry";
 import { launchChromium } from "./setup/browser";
 
 /**
@@ -66,7 +67,11 @@ beforeAll(async () => {
   const { db } = connection;
   const demo = await getModel(db, DEMO_MODEL.name);
   if (!demo || demo.status !== "ready" || !demo.sha256) throw new Error("e2e: the demo model is not ready");
-  const zoo = (await getModel(db, ZOO_MODEL)) ?? (await addModel(db, { source: path.join(fixturesDir(), "zoo", `${ZOO_MODEL}.gguf`), name: ZOO_MODEL, recipe: ZOO_MODEL, heldOutLoss: 1.839 }));
+  // Registered from ../shared/fixtures/zoo (sha256-checked) with the zoo's facts, unless an earlier file did.
+  const facts = ZOO_MODELS.find((z) => z.name === ZOO_MODEL)!;
+  const zoo =
+    (await getModel(db, ZOO_MODEL)) ??
+    (await addModel(db, { source: path.join(zooDir(), `${ZOO_MODEL}.gguf`), name: ZOO_MODEL, licence: facts.licence, recipe: facts.recipe, heldOutLoss: facts.heldOutLoss }, { expectedSha256: facts.sha256 }));
   if (zoo.status !== "ready" || !zoo.sha256) throw new Error(`e2e: ${ZOO_MODEL} is ${zoo.status}`);
 
   const owner = await signUp(db, { email: `compare-${salt}@example.test`, password: `compare-password-${salt}`, name: `Compare ${salt}` });
