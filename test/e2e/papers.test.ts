@@ -6,6 +6,8 @@
  * page past the end of the list says so.
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { papers } from "../../db/seed/data/papers";
@@ -15,6 +17,7 @@ import { launchChromium } from "./setup/browser";
 const baseUrl = inject("e2eBaseUrl");
 const url = (p: string) => new URL(p, baseUrl).toString();
 const run = randomBytes(4).toString("hex");
+const ARTIFACTS = path.resolve(import.meta.dirname, "..", "artifacts");
 
 const member = DEMO_USERS.find((u) => u.role === "member");
 const moderator = DEMO_USERS.find((u) => u.role === "moderator");
@@ -56,6 +59,7 @@ async function listedTitles(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   if (!member || !moderator || !caa || !refusal || !idless) throw new Error("seed data lacks the demo accounts, the CAA paper or a paper without arXiv id and DOI");
+  mkdirSync(ARTIFACTS, { recursive: true });
   browser = await launchChromium();
 });
 
@@ -76,6 +80,7 @@ describe("papers in a browser", () => {
     await page.locator("#main").getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/[?&]q=Panickssery/);
     expect((await listedTitles(page)).sort()).toEqual([caa!.title, refusal!.title].sort());
+    await page.screenshot({ path: path.join(ARTIFACTS, "papers-search.png"), fullPage: true });
     // The paper page says who else the author is, and how to cite it.
     await page.locator("#main").getByRole("link", { name: caa!.title }).click();
     await page.waitForURL(/\/papers\/\d+$/);
@@ -124,6 +129,7 @@ describe("papers in a browser", () => {
     lookalikeUrl = memberPage.url();
     await expect(memberPage.locator("#main").getByTestId("paper-title").textContent()).resolves.toBe(`${idless!.title.toLowerCase()}.`);
     await memberPage.locator("#main").getByTestId("paper-unreviewed").waitFor();
+    await memberPage.screenshot({ path: path.join(ARTIFACTS, "paper-unreviewed.png"), fullPage: true });
   });
 
   it("the moderator approves the member's paper from /review", async () => {
@@ -132,6 +138,7 @@ describe("papers in a browser", () => {
     await page.goto(url("/review"));
     const item = page.locator("#main").getByTestId("review-paper").filter({ hasText: importedTitle });
     await item.waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, "review-papers.png"), fullPage: true });
     await item.getByRole("button", { name: /^Approve/ }).click();
     await page.locator("#main").getByTestId("review-paper").filter({ hasText: importedTitle }).waitFor({ state: "detached" });
     // Still waiting: the look-alike the member added anyway.
