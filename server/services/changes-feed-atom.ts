@@ -80,7 +80,7 @@ export function atomFeed(items: ChangeItem[], options: AtomOptions): string {
 }
 
 /** The site's origin for absolute links: NEXTAUTH_URL when set (the public address), else the request's. */
-export function siteOrigin(req: Request, env: NodeJS.ProcessEnv = process.env): string {
+export function siteOrigin(req: Request, env: { NEXTAUTH_URL?: string } = process.env): string {
   const configured = env.NEXTAUTH_URL;
   if (configured) {
     try {
