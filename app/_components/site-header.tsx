@@ -37,6 +37,9 @@ export async function SiteHeader() {
             <li>
               <NavLink href="/models">Models</NavLink>
             </li>
+            <li>
+              <NavLink href="/changes">Changes</NavLink>
+            </li>
             {canReview && (
               <li>
                 <NavLink href="/review">Review</NavLink>
