@@ -8,6 +8,7 @@ import { PaperItem } from "../../_components/paper-item";
 import { RevisionDiff } from "../../_components/revision-diff";
 import { FACETS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, RELATION_LABELS } from "../../_lib/facets";
 import { formatDateTime, plural } from "../../_lib/format";
+import { ChangesSinceVisit, WatchControl } from "./changes-since-visit";
 import { EvidenceSection } from "./evidence-section";
 import { historyPageParam, loadTechnique } from "./load";
 import { ProposeEditForm } from "./propose-edit-form";
@@ -51,6 +52,7 @@ export default async function TechniquePage({ params, searchParams }: Props) {
       </nav>
       <header className="technique-head">
         <h1 data-testid="technique-name">{technique.name}</h1>
+        <WatchControl slug={technique.slug} name={technique.name} />
         {technique.aliases.length > 0 && <p className="aliases">Also known as: {technique.aliases.join(", ")}</p>}
         <ul className="chips" aria-label="Facets">
           {FACETS.map((f) => (
@@ -66,6 +68,7 @@ export default async function TechniquePage({ params, searchParams }: Props) {
 
       <div className="layout-2col">
         <div>
+          <ChangesSinceVisit slug={technique.slug} />
           <section aria-labelledby="description">
             <h2 id="description">Description</h2>
             {technique.description.trim() ? (
