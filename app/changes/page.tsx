@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { changesCursorSchema } from "~/server/services/changes-feed";
 import { slugSchema } from "~/server/services/technique-input";
 import { api } from "~/server/trpc/server-caller";
@@ -35,20 +36,25 @@ function changesHref(technique: string | undefined, before?: string) {
 
 const feedHref = (technique: string | undefined) => (technique ? `/changes/feed.xml?technique=${encodeURIComponent(technique)}` : "/changes/feed.xml");
 
-async function loadPage(params: ReturnType<typeof parseParams>) {
-  if (params.badTechnique) notFound();
+/** One page per request, shared by generateMetadata and the page; unknown techniques are 404s. */
+const loadPage = cache(async (technique: string | undefined, cursor: string | undefined) => {
   const caller = await api();
   try {
-    return await caller.changes.feed({ technique: params.technique, cursor: params.cursor });
+    return await caller.changes.feed({ technique, cursor });
   } catch (error) {
     if (hasTrpcCode(error, "NOT_FOUND")) notFound();
     throw error;
   }
+});
+
+function pageFor(params: ReturnType<typeof parseParams>) {
+  if (params.badTechnique) notFound();
+  return loadPage(params.technique, params.cursor);
 }
 
 export async function generateMetadata({ searchParams }: { searchParams: Promise<SearchParams> }): Promise<Metadata> {
   const params = parseParams(await searchParams);
-  const page = await loadPage(params);
+  const page = await pageFor(params);
   const title = page.technique ? `Changes to ${page.technique.name}` : "Changes";
   return {
     title,
@@ -59,7 +65,8 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 
 export default async function ChangesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = parseParams(await searchParams);
-  const [page, options, me] = await Promise.all([loadPage(params), (await api()).taxonomy.options(), (await api()).users.me()]);
+  const caller = await api();
+  const [page, options, me] = await Promise.all([pageFor(params), caller.taxonomy.options(), caller.users.me()]);
   const slug = page.technique?.slug;
   const isFirstPage = params.cursor === undefined;
 
