@@ -80,7 +80,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 <span className="muted">Message:</span> {rev.message}
               </p>
               <RevisionDiff changes={rev.changes} before={rev.before} />
-              <ReviewActions revisionId={rev.id} slug={rev.slug} ownEdit={rev.authorId === me.id} />
+              <ReviewActions revisionId={rev.id} slug={rev.slug ?? ""} ownEdit={rev.authorId === me.id} />
             </li>
           ))}
         </ol>

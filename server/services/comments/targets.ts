@@ -1,10 +1,11 @@
 import { eq, or } from "drizzle-orm";
 import type { CommentTarget } from "~/db/schema";
-import { experiments, experimentVersions, papers, runs, techniques } from "~/db/schema";
+import { experiments, experimentVersions, papers, runs, techniqueRevisions, techniques } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { notFound } from "../../errors";
 import type { SessionUser } from "../../trpc/context";
 import { canView } from "../experiments/permissions";
+import { canSeeProposal } from "../proposals/visibility";
 
 /** What a comment may be attached to, resolved to the id stored in `comments.target_id`. */
 export interface ResolvedTarget {
@@ -43,8 +44,12 @@ export async function resolveTarget(db: Queryable, viewer: SessionUser | null, t
   if (type === "paper") {
     const [row] = await db.select({ id: papers.id }).from(papers).where(eq(papers.id, id));
     if (!row) throw missing();
-  } else if (type === "revision" || type === "paper_revision") {
-    // Discussions of proposals are not open yet (the proposal pages that host them come first).
+  } else if (type === "revision") {
+    // A proposal's discussion is as visible as the proposal (a new technique not yet accepted: its author and moderators).
+    const [row] = await db.select({ techniqueId: techniqueRevisions.techniqueId, authorId: techniqueRevisions.authorId }).from(techniqueRevisions).where(eq(techniqueRevisions.id, id));
+    if (!row || !canSeeProposal(viewer, row)) throw missing();
+  } else if (type === "paper_revision") {
+    // Discussions of paper proposals are not open yet (their pages come first).
     throw missing();
   } else if (type === "experiment") {
     const [row] = await db.select({ ownerId: experiments.ownerId, state: experiments.state }).from(experiments).where(eq(experiments.id, id));
