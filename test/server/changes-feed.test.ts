@@ -10,6 +10,12 @@ import { paperRevisions, papers, techniqueRevisions, techniqueSlugRedirects, tec
 import { ATOM_MAX_ENTRIES, atomFeed, handleChangesAtom, siteOrigin, xmlText } from "../../server/services/changes-feed-atom";
 import { CHANGES_PAGE_SIZE, listChanges, type ChangeItem } from "../../server/services/changes-feed";
 import { childrenNamed, firstChild, parseXml, textOf, type XmlElement } from "../../server/services/papers/metadata-lookup/xml";
+import { proposeCreate } from "../../server/services/proposals/create";
+import { newTechniqueSchema } from "../../server/services/proposals/input";
+import { proposeMerge } from "../../server/services/proposals/merge";
+import { proposeRelations } from "../../server/services/proposals/relations";
+import { proposeRename } from "../../server/services/proposals/rename";
+import { reviewRevision } from "../../server/services/revisions";
 import { createUser, useDatabaseWithRoles } from "../setup/callers";
 import { insertSmallTaxonomy } from "../setup/small-taxonomy";
 
@@ -224,6 +230,32 @@ describe("in words", () => {
     expect(page.items[1]).toMatchObject({ authorName: "Test member", reviewerName: "Test moderator" });
     expect(JSON.stringify(page)).not.toContain("@");
     expect(page.items[0]?.reviewedAt).toEqual(at(1));
+  });
+});
+
+describe("in words, from what the proposal services store", () => {
+  it("tells a created, related, renamed and merged technique as the review service leaves them", async () => {
+    const author = ctx.as.users.member.id;
+    const accept = (revisionId: number) => reviewRevision(ctx.t.db, { reviewerId: ctx.as.users.moderator.id, revisionId, decision: "accept", comment: "" });
+    const created = await proposeCreate(ctx.t.db, { authorId: author, technique: newTechniqueSchema.parse({ slug: "attribution-graphs", name: "Attribution graphs", summary: "Graphs of feature attributions" }), message: "A new method" });
+    await accept(created.id);
+    const related = await proposeRelations(ctx.t.db, { authorId: author, add: [{ from: "attribution-graphs", to: "linear-probing", kind: "uses" }], remove: [], subject: "attribution-graphs", message: "It uses probes" });
+    await accept(related.id);
+    const renamed = await proposeRename(ctx.t.db, { authorId: author, slug: "control-tasks", name: "Control baselines", newSlug: "control-baselines", message: "Clearer name" });
+    await accept(renamed.id);
+    const merged = await proposeMerge(ctx.t.db, { authorId: author, source: "caa", target: "steering", message: "Same thing" });
+    await accept(merged.id);
+    const page = await ctx.as.anonymous.changes.feed();
+    expect(page.items.map((i) => [i.title, i.subject?.href])).toEqual([
+      ["Merged ‘Contrastive Activation Addition’ into ‘Activation steering’", "/techniques/steering"],
+      ["Renamed ‘Control tasks’ to ‘Control baselines’ (now at /techniques/control-baselines)", "/techniques/control-baselines"],
+      ["Relations of ‘Attribution graphs’: + uses ‘Linear probing’", "/techniques/attribution-graphs"],
+      ["New technique ‘Attribution graphs’", "/techniques/attribution-graphs"],
+    ]);
+    // The merged-away slug and the old slug find their technique's changes.
+    expect((await ctx.as.anonymous.changes.feed({ technique: "caa" })).items.map((i) => i.kind)).toEqual(["merge"]);
+    expect((await ctx.as.anonymous.changes.feed({ technique: "control-tasks" })).items.map((i) => i.kind)).toEqual(["rename"]);
+    expect((await ctx.as.anonymous.changes.feed({ technique: "linear-probing" })).items.map((i) => i.kind)).toEqual(["relations"]);
   });
 });
 
