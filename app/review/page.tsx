@@ -2,10 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { api } from "~/server/trpc/server-caller";
 import { Pagination } from "../_components/pagination";
-import { RevisionDiff } from "../_components/revision-diff";
 import { formatAuthors, formatDateTime, plural } from "../_lib/format";
 import { ApprovePaperButton } from "../papers/[id]/approve-paper";
-import { ReviewActions } from "./review-actions";
+import { TechniqueProposals } from "./technique-proposals";
 
 export const metadata: Metadata = { title: "Review edits" };
 
@@ -55,36 +54,12 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           <p className="lede">
             {queue.total === 0
               ? "Nothing to review."
-              : `${plural(queue.total, "edit")} waiting, oldest first${queue.pageCount > 1 ? ` (page ${queue.page} of ${queue.pageCount})` : ""}.`} Accepting applies the change at once; rejecting keeps it in
-            the history with your comment.
+              : `${plural(queue.total, "proposal")} waiting, oldest first${queue.pageCount > 1 ? ` (page ${queue.page} of ${queue.pageCount})` : ""}.`} Accepting applies the change at once (a new technique, relations,
+            a merge or a rename included); rejecting keeps it in the history with your comment.
           </p>
         </div>
       </div>
-      {pending.length === 0 ? (
-        <p className="empty" data-testid="review-empty">
-          No edits are waiting for review.
-        </p>
-      ) : (
-        <ol className="history" data-testid="review-queue">
-          {pending.map((rev) => (
-            <li key={rev.id} className="history__item history__item--pending card" data-testid="review-item">
-              <h2 style={{ marginTop: 0, fontSize: "1.1rem" }}>
-                <Link href={`/techniques/${rev.slug}`}>{rev.techniqueName}</Link> <span className="muted">· edit #{rev.id}</span>
-              </h2>
-              <div className="history__meta">
-                <span>
-                  by <strong>{rev.authorName}</strong>, {formatDateTime(rev.createdAt)}
-                </span>
-              </div>
-              <p className="history__message">
-                <span className="muted">Message:</span> {rev.message}
-              </p>
-              <RevisionDiff changes={rev.changes} before={rev.before} />
-              <ReviewActions revisionId={rev.id} slug={rev.slug ?? ""} ownEdit={rev.authorId === me.id} />
-            </li>
-          ))}
-        </ol>
-      )}
+      <TechniqueProposals pending={pending} viewerId={me.id} />
       <Pagination page={queue.page} pageCount={queue.pageCount} href={href} />
 
       <section aria-labelledby="review-papers" className="review-papers" data-testid="review-papers">

@@ -7,7 +7,7 @@ import { FormError } from "../_components/form-bits";
 import { errorInfo } from "../_lib/errors";
 import { useTRPC } from "../_trpc/client";
 
-/** Accept / Reject with an optional comment for one pending revision. */
+/** Accept / Reject with an optional comment for one pending proposal (of any kind). */
 export function ReviewActions({ revisionId, slug, ownEdit }: { revisionId: number; slug: string; ownEdit: boolean }) {
   const trpc = useTRPC();
   const id = useId();
@@ -19,7 +19,8 @@ export function ReviewActions({ revisionId, slug, ownEdit }: { revisionId: numbe
   if (review.data) {
     return (
       <div className={`notice ${review.data.status === "accepted" ? "notice--success" : ""}`} role="status" style={{ marginTop: "0.75rem" }}>
-        Edit #{review.data.id} {review.data.status}. <Link href={`/techniques/${slug}`}>Open the technique</Link>
+        Proposal #{review.data.id} {review.data.status}.{" "}
+        {(review.data.slug || slug) && review.data.status === "accepted" && <Link href={`/techniques/${review.data.slug || slug}`}>Open the technique</Link>}
       </div>
     );
   }
@@ -28,14 +29,14 @@ export function ReviewActions({ revisionId, slug, ownEdit }: { revisionId: numbe
       className="form"
       style={{ marginTop: "0.9rem" }}
       onSubmit={(e) => e.preventDefault()}
-      aria-label={`Review edit #${revisionId}`}
+      aria-label={`Review proposal #${revisionId}`}
     >
       <FormError message={err?.message ?? null} />
       <div className="field">
         <label htmlFor={`${id}-comment`}>Comment for the author (optional)</label>
         <textarea id={`${id}-comment`} className="textarea" rows={2} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />
       </div>
-      {ownEdit && <p className="hint">This is your own edit: another moderator has to accept it. You may still reject (withdraw) it.</p>}
+      {ownEdit && <p className="hint">This is your own proposal: another moderator has to accept it. You may still reject (withdraw) it.</p>}
       <div className="actions">
         <button
           type="button"

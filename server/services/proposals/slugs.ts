@@ -31,6 +31,9 @@ export async function requireTechnique(db: Queryable, slug: string): Promise<Res
   return found;
 }
 
+/** Addresses under /techniques/ that are pages, not techniques. */
+const RESERVED_SLUGS = new Set(["new"]);
+
 /** Serialises everything that claims this slug (new techniques, renames), inside a transaction. */
 export const slugLockKey = (slug: string) => `technique-slug:${slug}`;
 export async function lockSlug(tx: Queryable, slug: string): Promise<void> {
@@ -43,6 +46,7 @@ export async function lockSlug(tx: Queryable, slug: string): Promise<void> {
  * for review that asks for it (other than `exceptRevisionId`).
  */
 export async function assertSlugAvailable(db: Queryable, slug: string, options: { forTechniqueId?: number; exceptRevisionId?: number } = {}): Promise<void> {
+  if (RESERVED_SLUGS.has(slug)) throw new DomainError("CONFLICT", `The slug “${slug}” names a page of MechMap (/techniques/${slug}). Choose another one.`);
   const [technique] = await db.select({ id: techniques.id, name: techniques.name }).from(techniques).where(eq(techniques.slug, slug));
   if (technique && technique.id !== options.forTechniqueId) {
     throw new DomainError("CONFLICT", `The slug “${slug}” is taken by the technique “${technique.name}”. Choose another one.`);

@@ -22,8 +22,12 @@ export const revisionsRouter = createTRPCRouter({
   proposeMerge: memberProcedure.input(proposeMergeSchema).mutation(({ ctx, input }) => proposeMerge(ctx.db, { ...input, authorId: ctx.user.id })),
   /** New name and/or slug; the old slug redirects. */
   proposeRename: memberProcedure.input(proposeRenameSchema).mutation(({ ctx, input }) => proposeRename(ctx.db, { ...input, authorId: ctx.user.id })),
-  /** The diff and rendered description of an edit or a new technique, before submitting; saves nothing, rate-limited. */
-  preview: memberProcedure.input(previewSchema).query(async ({ ctx, input }) => {
+  /**
+   * The diff and rendered description of an edit or a new technique, before submitting; saves
+   * nothing. A mutation only because it is sent by POST (a 20,000-character description does not
+   * fit in a GET URL); it counts against the write limits, and against its own preview limit.
+   */
+  preview: memberProcedure.input(previewSchema).mutation(async ({ ctx, input }) => {
     await enforceRateLimit(ctx.db, PREVIEW_RATE_LIMIT, ctx.user.id);
     return previewProposal(ctx.db, input);
   }),
