@@ -10,8 +10,11 @@ import { FACETS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, RELATION_LA
 import { formatDateTime, plural } from "../../_lib/format";
 import { ChangesSinceVisit, WatchControl } from "./changes-since-visit";
 import { EvidenceSection } from "./evidence-section";
+import type { TechniqueDetail } from "../../_lib/types";
 import { historyPageParam, loadTechnique } from "./load";
-import { ProposeEditForm } from "./propose-edit-form";
+import type { ExistingRelation } from "./propose-relations-form";
+import { ProposeChanges } from "./propose-changes";
+import { PROPOSAL_KIND_LABELS } from "../../review/proposal-kind";
 
 interface Props {
   params: Promise<{ slug: string }>;
@@ -22,6 +25,20 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
   const { slug } = await params;
   const { technique } = await loadTechnique(slug, historyPageParam((await searchParams).history));
   return { title: technique.name, description: technique.summary };
+}
+
+/** This technique's relations as the relations form lists them for removal, told from this technique. */
+function existingRelations(slug: string, data: Pick<TechniqueDetail, "parents" | "children" | "related">): ExistingRelation[] {
+  return [
+    ...data.parents.map((p) => ({ from: p.slug, to: slug, kind: "kind_of" as const, label: `${RELATION_LABELS.kind_of.incoming} ${p.name}` })),
+    ...data.children.map((c) => ({ from: slug, to: c.slug, kind: "kind_of" as const, label: `${RELATION_LABELS.kind_of.outgoing} ${c.name}` })),
+    ...data.related.map((r) => ({
+      from: r.direction === "outgoing" ? slug : r.slug,
+      to: r.direction === "outgoing" ? r.slug : slug,
+      kind: r.kind,
+      label: `${RELATION_LABELS[r.kind][r.direction]} ${r.name}`,
+    })),
+  ];
 }
 
 export default async function TechniquePage({ params, searchParams }: Props) {
@@ -111,7 +128,7 @@ export default async function TechniquePage({ params, searchParams }: Props) {
             </h2>
             {pendingCount > 0 && (
               <p className="notice notice--info">
-                {plural(pendingCount, "edit")} waiting for review.
+                {plural(pendingCount, "proposal")} waiting for review.
                 {me && (me.role === "moderator" || me.role === "admin") && (
                   <>
                     {" "}
@@ -128,12 +145,13 @@ export default async function TechniquePage({ params, searchParams }: Props) {
                   <li key={rev.id} className={`history__item history__item--${rev.status}`} data-testid="revision">
                     <div className="history__meta">
                       <span className={`badge badge--${rev.status}`}>{rev.status}</span>
+                      {rev.view.kind !== "edit" && <span className="badge badge--kind">{PROPOSAL_KIND_LABELS[rev.view.kind]}</span>}
                       <span>
-                        by <strong>{rev.authorName}</strong>, {formatDateTime(rev.createdAt)}
+                        by <strong>{rev.authorName}</strong>, {formatDateTime(rev.createdAt)} · <Link href={`/review/${rev.id}`}>#{rev.id}</Link>
                       </span>
                     </div>
                     <p className="history__message">{rev.message}</p>
-                    <RevisionDiff changes={rev.changes} before={rev.before} />
+                    <RevisionDiff view={rev.view} />
                     {rev.status !== "pending" && (
                       <p className="review-comment">
                         {rev.status === "accepted" ? "Accepted" : "Rejected"}
@@ -150,10 +168,11 @@ export default async function TechniquePage({ params, searchParams }: Props) {
           </section>
 
           <section aria-labelledby="propose">
-            <h2 id="propose">Propose an edit</h2>
+            <h2 id="propose">Propose a change</h2>
             {me ? (
-              <ProposeEditForm
+              <ProposeChanges
                 slug={technique.slug}
+                name={technique.name}
                 current={{
                   name: technique.name,
                   summary: technique.summary,
@@ -165,11 +184,12 @@ export default async function TechniquePage({ params, searchParams }: Props) {
                   parents: parents.map((p) => p.slug),
                 }}
                 options={options.filter((o) => o.slug !== technique.slug)}
+                relations={existingRelations(technique.slug, data)}
               />
             ) : (
               <p className="notice notice--info">
-                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/techniques/${technique.slug}#propose`)}`}>Sign in to propose an edit</Link>. Edits are
-                reviewed by a moderator before they appear.
+                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/techniques/${technique.slug}#propose`)}`}>Sign in to propose a change</Link>: an edit, a
+                relation, a merge or a rename. Proposals are reviewed by a moderator before they appear.
               </p>
             )}
           </section>

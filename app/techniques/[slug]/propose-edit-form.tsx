@@ -2,9 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useMemo, useState, type FormEvent } from "react";
-import type { TechniqueChanges } from "~/server/services/technique-input";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { TECHNIQUE_LIMITS, type TechniqueChanges } from "~/server/services/technique-input";
 import { FieldError, FormError, invalidProps } from "../../_components/form-bits";
+import { ProposalPreview } from "../../_components/revision-diff";
 import { errorInfo } from "../../_lib/errors";
 import { APPROACHES, DIRECTIONS, facetLabel, UNITS } from "../../_lib/facets";
 import type { TechniqueOption } from "../../_lib/types";
@@ -34,7 +35,7 @@ function parseFacet<T extends string>(values: readonly T[], raw: string): T | nu
   return values.find((v) => v === raw) ?? null;
 }
 
-/** The edit form for signed-in members. Only changed fields are sent; a moderator reviews the edit. */
+/** The edit form for signed-in members. Only changed fields are sent; "Preview" shows the diff and rendered description first; a moderator reviews the edit. */
 export function ProposeEditForm({ slug, current, options }: { slug: string; current: Current; options: TechniqueOption[] }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -51,6 +52,10 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
   const [message, setMessage] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
+  const errorRef = useRef<HTMLDivElement>(null);
+
+  const preview = useMutation(trpc.revisions.preview.mutationOptions());
+  const [previewedFor, setPreviewedFor] = useState<string | null>(null);
 
   const propose = useMutation(
     trpc.revisions.propose.mutationOptions({
@@ -59,6 +64,7 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
         // The proposal is recorded (and listed as pending in the history): the form goes back to the
         // technique as it stands, so a second click cannot send the same edit again.
         resetToCurrent();
+        preview.reset();
         router.refresh();
       },
     }),
@@ -103,6 +109,17 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
     return c;
   }
 
+  function onPreview() {
+    setLocalError(null);
+    const c = changes();
+    if (Object.keys(c).length === 0) {
+      setLocalError("Change at least one field to see a preview.");
+      return;
+    }
+    setPreviewedFor(JSON.stringify(c));
+    preview.mutate({ kind: "edit", slug, changes: c });
+  }
+
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setLocalError(null);
@@ -118,7 +135,12 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
   // After a successful proposal, Submit stays off until a field differs from the technique again.
   const unchanged = Object.keys(changes()).length === 0;
   const submitDisabled = propose.isPending || (done && unchanged);
-  const formError = localError ?? (err && !hasFieldErrors ? err.message : err ? "Please correct the marked fields." : null);
+  const previewError = preview.error ? errorInfo(preview.error) : null;
+  const formError = localError ?? (err && !hasFieldErrors ? err.message : err ? "Please correct the marked fields." : (previewError?.message ?? null));
+  // After a failed submit or preview, the summary of what went wrong gets the focus (it may be off screen).
+  useEffect(() => {
+    if (formError) errorRef.current?.focus();
+  }, [formError]);
 
   return (
     <form className="form card" onSubmit={onSubmit} noValidate aria-describedby={`${id}-intro`} data-testid="propose-edit-form">
@@ -131,11 +153,13 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
           another edit.
         </div>
       )}
-      <FormError message={formError} />
+      <div ref={errorRef} tabIndex={-1} className="form-error-anchor">
+        <FormError message={formError} />
+      </div>
 
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} className="input" value={name} onChange={(e) => setName(e.target.value)} {...invalidProps(`${id}-name-err`, fe("changes.name"))} />
+        <input id={`${id}-name`} className="input" maxLength={TECHNIQUE_LIMITS.name} value={name} onChange={(e) => setName(e.target.value)} {...invalidProps(`${id}-name-err`, fe("changes.name"))} />
         <FieldError id={`${id}-name-err`} message={fe("changes.name")} />
       </div>
       <div className="field">
@@ -143,6 +167,7 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
         <input
           id={`${id}-summary`}
           className="input"
+          maxLength={TECHNIQUE_LIMITS.summary}
           value={summary}
           onChange={(e) => setSummary(e.target.value)}
           {...invalidProps(`${id}-summary-err`, fe("changes.summary"), `${id}-summary-hint`)}
@@ -158,6 +183,7 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
           id={`${id}-description`}
           className="textarea"
           rows={8}
+          maxLength={TECHNIQUE_LIMITS.description}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
           {...invalidProps(`${id}-description-err`, fe("changes.description"), `${id}-description-hint`)}
@@ -242,6 +268,7 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
           className="textarea"
           rows={3}
           required
+          maxLength={TECHNIQUE_LIMITS.message}
           value={message}
           onChange={(e) => setMessage(e.target.value)}
           {...invalidProps(`${id}-message-err`, fe("message"))}
@@ -249,10 +276,14 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
         <FieldError id={`${id}-message-err`} message={fe("message")} />
       </div>
       <div className="actions">
+        <button type="button" className="button button--ghost" onClick={onPreview} disabled={preview.isPending}>
+          {preview.isPending ? "Rendering the preview…" : "Preview"}
+        </button>
         <button type="submit" className="button" disabled={submitDisabled}>
           {propose.isPending ? "Submitting…" : "Submit for review"}
         </button>
       </div>
+      {preview.data && !done && <ProposalPreview preview={preview.data} outdated={previewedFor !== JSON.stringify(changes())} />}
     </form>
   );
 }
