@@ -17,7 +17,11 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         <div>
           <h1>The map of mechanistic interpretability</h1>
           <p className="lede">
-            {graph.nodes.length} techniques and {edgeCount} relations between them. Open a technique for its papers, history and an edit form.
+            {graph.nodes.length} techniques and {edgeCount} relations between them. Open a technique for its papers, history and an edit form, or{" "}
+            <Link href="/techniques/new" data-testid="propose-technique">
+              propose a new technique
+            </Link>
+            .
           </p>
         </div>
         <nav aria-label="View" className="view-toggle">
