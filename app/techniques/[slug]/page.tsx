@@ -188,8 +188,8 @@ export default async function TechniquePage({ params, searchParams }: Props) {
               />
             ) : (
               <p className="notice notice--info">
-                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/techniques/${technique.slug}#propose`)}`}>Sign in to propose a change</Link>: an edit, a
-                relation, a merge or a rename. Proposals are reviewed by a moderator before they appear.
+                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/techniques/${technique.slug}#propose`)}`}>Sign in to propose an edit</Link>, a relation,
+                a merge or a rename. Proposals are reviewed by a moderator before they appear.
               </p>
             )}
           </section>
