@@ -1,154 +1,69 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from "cytoscape";
-import Link from "next/link";
+import type { Core, NodeSingular } from "cytoscape";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTRPC } from "../_trpc/client";
 import { FACET_COLORS, FACETS, facetLabel, UNSPECIFIED, UNSPECIFIED_COLOR, type FacetKey } from "../_lib/facets";
 import type { TaxonomyGraph, TaxonomyNode } from "../_lib/types";
-import { layoutForest, NODE_HEIGHT, NODE_WIDTH } from "./layout";
+import { colorFor, EVIDENCE_BUCKETS, evidenceBucket, facetValue, REPRODUCTION_BUCKETS, reproductionBucket, tint } from "./colors";
+import { applyLabelDetail, buildMapModel, currentView, isInView, panFor, showView } from "./cy-map";
+import { arrowDirection, nearestInDirection, startingPoint, type Placed } from "./spatial-nav";
+import { canvasMeasure, EDGE_STYLES, STYLESHEET } from "./styles";
+import { TechniquePanel } from "./technique-panel";
 import { indexTree } from "./tree";
+import { MAX_ZOOM, MIN_ZOOM, NO_FILTERS, parseMapState, roundedView, serializeMapState, type ColorMode, type HiddenValues, type MapView } from "./url-state";
 
-type HiddenValues = Record<FacetKey, string[]>;
-const NO_FILTERS: HiddenValues = { approach: [], direction: [], unit: [] };
-
-const EDGE_STYLES: Record<string, { color: string; label: string; style: "solid" | "dashed" | "dotted" }> = {
-  kind_of: { color: "#7C8794", label: "kind of (parent → child)", style: "solid" },
-  uses: { color: "#B26B00", label: "uses", style: "dashed" },
-  alternative_to: { color: "#8A5CC2", label: "alternative to", style: "dashed" },
-  evaluates: { color: "#1F7A8C", label: "evaluates", style: "dashed" },
-};
-
-function facetValue(node: TaxonomyNode, facet: FacetKey): string {
-  return node[facet] ?? UNSPECIFIED;
-}
-
-/**
- * Colour by one facet, by evidence (how many published experiments exercise the technique), or by
- * reproduction (the share of its experiments' runs whose claims reproduced; see the technique page).
- */
-type ColorBy = FacetKey | "evidence" | "reproduction";
-
-const EVIDENCE_BUCKETS: ReadonlyArray<{ min: number; label: string; color: string }> = [
-  { min: 4, label: "4 or more experiments", color: "#17663A" },
-  { min: 2, label: "2–3 experiments", color: "#3FA66A" },
-  { min: 1, label: "1 experiment", color: "#8CCB9F" },
-  { min: 0, label: "No evidence yet", color: "#B8BEC6" },
-];
-
-function evidenceBucket(count: number) {
-  return EVIDENCE_BUCKETS.find((b) => count >= b.min) ?? EVIDENCE_BUCKETS[EVIDENCE_BUCKETS.length - 1]!;
-}
-
-/** Reproduction rate buckets, in the verdict badges' colours (reproduced green, partly amber, not reproduced red). */
-const REPRODUCTION_BUCKETS: ReadonlyArray<{ min: number | null; label: string; color: string }> = [
-  { min: 0.8, label: "80% or more reproduced", color: "#17663A" },
-  { min: 0.5, label: "50–80% reproduced", color: "#C78A00" },
-  { min: 0, label: "Under 50% reproduced", color: "#B42318" },
-  { min: null, label: "Not checked yet", color: "#B8BEC6" },
-];
-
-function reproductionBucket(rate: number | null) {
-  return REPRODUCTION_BUCKETS.find((b) => (rate === null ? b.min === null : b.min !== null && rate >= b.min)) ?? REPRODUCTION_BUCKETS[REPRODUCTION_BUCKETS.length - 1]!;
-}
-
-/** "67% over 3 checked runs" / "not checked yet". */
-function reproductionText(node: TaxonomyNode): string {
-  if (node.reproduction === null) return "not checked yet";
-  return `${Math.round(node.reproduction * 100)}% over ${node.reproductionRuns === 1 ? "1 checked run" : `${node.reproductionRuns} checked runs`}`;
-}
-
-function colorFor(node: TaxonomyNode, facet: ColorBy): string {
-  if (facet === "evidence") return evidenceBucket(node.evidence).color;
-  if (facet === "reproduction") return reproductionBucket(node.reproduction).color;
-  const value = node[facet];
-  return value === null ? UNSPECIFIED_COLOR : (FACET_COLORS[facet][value] ?? UNSPECIFIED_COLOR);
-}
-
-/** Mixes a hex colour with white: a light fill that keeps dark label text readable. */
-function tint(hex: string, amount: number): string {
-  const n = Number.parseInt(hex.slice(1), 16);
-  const mix = (c: number) => Math.round(c + (255 - c) * amount);
-  const r = mix((n >> 16) & 255);
-  const g = mix((n >> 8) & 255);
-  const b = mix(n & 255);
-  return `rgb(${r}, ${g}, ${b})`;
-}
+/** Pan and zoom reach the URL once the view has been still this long. */
+const VIEW_URL_DELAY_MS = 400;
+/** Width the side panel covers on a wide stage (centring leaves it free). */
+const PANEL_WIDTH = 380;
 
 function isVisible(node: TaxonomyNode, hidden: HiddenValues): boolean {
   return FACETS.every((f) => !hidden[f.key].includes(facetValue(node, f.key)));
 }
 
-const STYLESHEET: StylesheetJson = [
-  {
-    selector: "node",
-    style: {
-      shape: "round-rectangle",
-      width: NODE_WIDTH,
-      height: NODE_HEIGHT,
-      "background-color": "data(fill)",
-      "border-color": "data(color)",
-      "border-width": 3,
-      label: "data(label)",
-      color: "#17202A",
-      "font-family": "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif",
-      "font-size": 14,
-      "font-weight": 600,
-      "text-wrap": "wrap",
-      "text-max-width": `${NODE_WIDTH - 18}px`,
-      "text-valign": "center",
-      "text-halign": "center",
-      "min-zoomed-font-size": 5,
-    },
-  },
-  { selector: "node.root", style: { "font-size": 16, "font-weight": 700, "border-width": 4, height: NODE_HEIGHT + 6 } },
-  { selector: "node.hidden", style: { display: "none" } },
-  { selector: "node.faded", style: { opacity: 0.35 } },
-  { selector: "edge.faded", style: { opacity: 0.12 } },
-  {
-    selector: "node:selected",
-    style: { "border-width": 5, "border-color": "#111827", "underlay-color": "#F2C94C", "underlay-opacity": 0.55, "underlay-padding": 6 },
-  },
-  { selector: "node.kb-focus", style: { "outline-width": 4, "outline-color": "#1D4ED8", "outline-offset": 4, "outline-opacity": 1 } },
-  {
-    selector: "edge",
-    style: {
-      width: 2,
-      "curve-style": "bezier",
-      "target-arrow-shape": "triangle",
-      "arrow-scale": 1,
-      "line-color": "data(color)",
-      "target-arrow-color": "data(color)",
-    },
-  },
-  { selector: "edge[kind = 'kind_of']", style: { width: 2, "curve-style": "taxi", "taxi-direction": "rightward", "taxi-turn": 40, "taxi-radius": 8 } },
-  {
-    selector: "edge[kind != 'kind_of']",
-    style: { "line-style": "dashed", "line-dash-pattern": [6, 5], width: 1.4, opacity: 0.4, "arrow-scale": 0.8, "curve-style": "bezier" },
-  },
-  { selector: "edge.hidden-relation", style: { display: "none" } },
-  { selector: "edge.emphasis", style: { opacity: 1, width: 2.6, "z-index": 10 } },
-];
+function sameView(a: MapView | null, b: MapView | null): boolean {
+  if (!a || !b) return a === b;
+  const ra = roundedView(a);
+  const rb = roundedView(b);
+  return ra.zoom === rb.zoom && ra.x === rb.x && ra.y === rb.y;
+}
 
 interface Props {
   graph: TaxonomyGraph;
 }
 
-/** The interactive taxonomy: cytoscape map, search, facet colouring and filters, and a side panel. */
+/**
+ * The interactive taxonomy: cytoscape map with label level of detail, search, colouring and
+ * filters, a side panel, keyboard navigation, and every choice in the URL (see url-state.ts).
+ */
 export function TaxonomyMap({ graph }: Props) {
   const trpc = useTRPC();
+  const router = useRouter();
+  const searchParams = useSearchParams();
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const panelHeadingRef = useRef<HTMLHeadingElement>(null);
   const returnFocusRef = useRef<HTMLElement | null>(null);
+  const tree = useMemo(() => indexTree(graph), [graph]);
+  const idBySlug = useMemo(() => new Map(graph.nodes.map((n) => [n.slug, n.id])), [graph]);
+
+  // The URL is read once, when the map mounts; from then on the map writes it.
+  const [initial] = useState(() => parseMapState(new URLSearchParams(searchParams.toString())));
   const [ready, setReady] = useState(false);
-  const [colorBy, setColorBy] = useState<ColorBy>("approach");
-  const [hidden, setHidden] = useState<HiddenValues>(NO_FILTERS);
-  const [showRelations, setShowRelations] = useState(true);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [colorBy, setColorBy] = useState<ColorMode>(initial.color);
+  const [hidden, setHidden] = useState<HiddenValues>(initial.hidden);
+  const [showRelations, setShowRelations] = useState(initial.showRelations);
+  const [selectedId, setSelectedId] = useState<number | null>(() => (initial.selected ? (idBySlug.get(initial.selected) ?? null) : null));
   const [focusedId, setFocusedId] = useState<number | null>(null);
+  /** The view for the URL; null while it is the layout's default view. */
+  const [view, setView] = useState<MapView | null>(initial.view);
+  const defaultViewRef = useRef<MapView | null>(null);
+  const pinnedRef = useRef<Set<string>>(new Set());
+  const [tooltip, setTooltip] = useState<{ name: string; x: number; y: number } | null>(null);
   const [query, setQuery] = useState("");
   const [debounced, setDebounced] = useState("");
   const [resultsOpen, setResultsOpen] = useState(false);
@@ -157,45 +72,38 @@ export function TaxonomyMap({ graph }: Props) {
   const ids = useId();
   const listboxId = `${ids}-results`;
   const hintId = `${ids}-hint`;
+  const keysId = `${ids}-keys`;
 
-  const tree = useMemo(() => indexTree(graph), [graph]);
   const selected = selectedId === null ? null : (tree.byId.get(selectedId) ?? null);
 
   // ---- cytoscape: created once per graph --------------------------------------------------
   useEffect(() => {
     let cancelled = false;
     let instance: Core | null = null;
+    let frame = 0;
+    let viewTimer = 0;
     void import("cytoscape").then(({ default: cytoscape }) => {
-      if (cancelled || !containerRef.current) return;
-      const elements: ElementDefinition[] = [
-        ...graph.nodes.map((n) => {
-          const color = colorFor(n, "approach");
-          return {
-            group: "nodes" as const,
-            data: { id: String(n.id), slug: n.slug, label: n.name, color, fill: tint(color, 0.82) },
-            classes: tree.parents.has(n.id) ? "" : "root",
-          };
-        }),
-        ...graph.edges
-          .filter((e) => tree.byId.has(e.from) && tree.byId.has(e.to))
-          .map((e, i) => ({
-            group: "edges" as const,
-            data: { id: `e${i}`, source: String(e.from), target: String(e.to), kind: e.kind, color: EDGE_STYLES[e.kind]?.color ?? "#888" },
-          })),
-      ];
+      const container = containerRef.current;
+      if (cancelled || !container) return;
+      const stage = { width: container.clientWidth, height: container.clientHeight };
+      const model = buildMapModel(graph, tree, stage, initial.color, canvasMeasure());
       const cy = cytoscape({
-        container: containerRef.current,
-        elements,
+        container,
+        elements: model.elements,
         style: STYLESHEET,
-        minZoom: 0.1,
-        maxZoom: 2.5,
+        layout: { name: "preset" },
+        minZoom: MIN_ZOOM,
+        maxZoom: MAX_ZOOM,
         boxSelectionEnabled: false,
         autoungrabify: true,
         selectionType: "single",
       });
       instance = cy;
-      // Only "kind of" edges shape the hierarchy; other relations are drawn over it.
-      layoutForest(cy, tree);
+      defaultViewRef.current = model.layout.view;
+      showView(cy, initial.view ?? model.layout.view);
+      container.dataset.layout = model.layout.mode;
+      applyLabelDetail(cy, pinnedRef.current);
+
       cy.on("tap", "node", (event) => {
         const id = Number((event.target as NodeSingular).id());
         returnFocusRef.current = containerRef.current;
@@ -205,24 +113,68 @@ export function TaxonomyMap({ graph }: Props) {
       cy.on("tap", (event) => {
         if (event.target === cy) setSelectedId(null);
       });
-      cy.on("mouseover", "node", () => {
+      cy.on("mouseover", "node", (event) => {
+        const node = event.target as NodeSingular;
         if (containerRef.current) containerRef.current.style.cursor = "pointer";
+        // A node whose label is too small to draw at this zoom names itself on hover.
+        if (node.hasClass("label-hidden")) {
+          const p = node.renderedPosition();
+          setTooltip({ name: String(node.data("label")), x: p.x, y: p.y - node.renderedOuterHeight() / 2 });
+        }
       });
       cy.on("mouseout", "node", () => {
         if (containerRef.current) containerRef.current.style.cursor = "";
+        setTooltip(null);
+      });
+      cy.on("zoom", () => {
+        // Labels follow the zoom once per frame, not once per wheel event.
+        if (frame) return;
+        frame = window.requestAnimationFrame(() => {
+          frame = 0;
+          applyLabelDetail(cy, pinnedRef.current);
+        });
+      });
+      cy.on("viewport", () => {
+        setTooltip(null);
+        window.clearTimeout(viewTimer);
+        viewTimer = window.setTimeout(() => {
+          const now = currentView(cy);
+          setView(sameView(now, defaultViewRef.current) ? null : roundedView(now));
+        }, VIEW_URL_DELAY_MS);
       });
       cyRef.current = cy;
       setReady(true);
     });
     return () => {
       cancelled = true;
+      window.cancelAnimationFrame(frame);
+      window.clearTimeout(viewTimer);
       instance?.destroy();
       cyRef.current = null;
       setReady(false);
     };
+    // `initial` is the URL at mount (not a dependency): later changes come from the map itself.
   }, [graph, tree]);
 
-  // ---- colour, filters and selection follow React state -----------------------------------
+  // ---- the URL follows the state (replaceState: no navigation, no server round trip) ---------
+  const selectedSlug = selected?.slug ?? null;
+  useEffect(() => {
+    if (!ready) return;
+    const params = serializeMapState({ selected: selectedSlug, color: colorBy, hidden, showRelations, view }, new URLSearchParams(window.location.search));
+    const qs = params.toString();
+    const next = `${window.location.pathname}${qs ? `?${qs}` : ""}${window.location.hash}`;
+    if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(window.history.state, "", next);
+  }, [ready, selectedSlug, colorBy, hidden, showRelations, view]);
+
+  const hrefFor = useCallback(
+    (slug: string) => {
+      const qs = serializeMapState({ selected: slug, color: colorBy, hidden, showRelations, view: null }).toString();
+      return `/?${qs}`;
+    },
+    [colorBy, hidden, showRelations],
+  );
+
+  // ---- colour, filters, relations and selection follow React state -------------------------
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
@@ -237,24 +189,32 @@ export function TaxonomyMap({ graph }: Props) {
   }, [ready, graph, colorBy, hidden]);
 
   useEffect(() => {
-    cyRef.current?.edges("[kind != 'kind_of']").toggleClass("hidden-relation", !showRelations);
-  }, [ready, showRelations]);
-
-  useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
     cy.batch(() => {
       cy.elements().removeClass("faded emphasis");
       cy.nodes().unselect();
-      if (selectedId !== null) {
-        const node = cy.getElementById(String(selectedId));
-        node.select();
-        const neighbourhood = node.closedNeighborhood();
+      const selectedNode = selectedId === null ? null : cy.getElementById(String(selectedId));
+      // Cross-links (relations other than the outline's "kind of") only when asked for, or the selection's own.
+      cy.edges(".cross").forEach((edge) => {
+        const own = selectedNode !== null && (edge.source().same(selectedNode) || edge.target().same(selectedNode));
+        edge.toggleClass("off", !(showRelations || own));
+      });
+      const pinned = new Set<string>();
+      if (selectedNode && selectedNode.nonempty()) {
+        selectedNode.select();
+        const neighbourhood = selectedNode.closedNeighborhood();
         cy.elements().not(neighbourhood).addClass("faded");
-        node.connectedEdges().addClass("emphasis");
+        selectedNode.connectedEdges().addClass("emphasis");
+        neighbourhood.nodes().forEach((n) => {
+          pinned.add(n.id());
+        });
       }
+      if (focusedId !== null) pinned.add(String(focusedId));
+      pinnedRef.current = pinned;
+      applyLabelDetail(cy, pinned);
     });
-  }, [ready, selectedId]);
+  }, [ready, selectedId, focusedId, showRelations]);
 
   useEffect(() => {
     const cy = cyRef.current;
@@ -263,17 +223,24 @@ export function TaxonomyMap({ graph }: Props) {
     if (focusedId !== null) cy.getElementById(String(focusedId)).addClass("kb-focus");
   }, [ready, focusedId]);
 
+  // A selection from the URL with no view of its own is brought into view once the map is drawn.
+  const broughtIntoView = useRef(false);
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || broughtIntoView.current) return;
+    broughtIntoView.current = true;
+    if (selectedId === null || initial.view) return;
+    const node = cy.getElementById(String(selectedId));
+    if (node.nonempty() && !isInView(cy, node)) cy.viewport({ zoom: cy.zoom(), pan: centredPan(cy, node, cy.zoom()) });
+  }, [ready, selectedId, initial.view]);
+
   const centreOn = useCallback((id: number) => {
     const cy = cyRef.current;
     if (!cy) return;
     const node = cy.getElementById(String(id));
     if (node.empty()) return;
-    // Centre it in the part of the stage the side panel leaves visible.
-    const zoom = Math.max(cy.zoom(), 1.1);
-    const panelWidth = cy.width() > 700 ? 380 : 0;
-    const p = node.position();
-    const pan = { x: (cy.width() - panelWidth) / 2 - p.x * zoom, y: cy.height() / 2 - p.y * zoom };
-    cy.animate({ zoom, pan }, { duration: 350 });
+    const zoom = Math.max(cy.zoom(), 0.8);
+    cy.animate({ zoom, pan: centredPan(cy, node, zoom) }, { duration: 350 });
   }, []);
 
   const openNode = useCallback(
@@ -293,7 +260,7 @@ export function TaxonomyMap({ graph }: Props) {
     [tree, hidden, centreOn],
   );
 
-  const closePanel = useCallback(() => {
+  const clearSelection = useCallback(() => {
     setSelectedId(null);
     const back = returnFocusRef.current;
     // Return focus to where it came from, unless the user has already moved it elsewhere.
@@ -305,15 +272,15 @@ export function TaxonomyMap({ graph }: Props) {
     }
   }, []);
 
-  // Escape closes the panel from anywhere on the page.
+  // Escape clears the selection from anywhere on the page.
   useEffect(() => {
     if (selectedId === null) return;
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key === "Escape") closePanel();
+      if (e.key === "Escape") clearSelection();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [selectedId, closePanel]);
+  }, [selectedId, clearSelection]);
 
   // ---- search -----------------------------------------------------------------------------
   useEffect(() => {
@@ -353,36 +320,51 @@ export function TaxonomyMap({ graph }: Props) {
     }
   }
 
-  // ---- keyboard on the canvas: arrows move between techniques, Enter opens -----------------
-  const visibleOrder = useCallback((): number[] => {
-    const cy = cyRef.current;
-    if (!cy) return [];
-    const nodes: NodeSingular[] = [];
-    cy.nodes().forEach((n) => {
-      if (!n.hasClass("hidden")) nodes.push(n);
-    });
-    return nodes.sort((a, b) => a.position("y") - b.position("y") || a.position("x") - b.position("x")).map((n) => Number(n.id()));
-  }, []);
-
+  // ---- keyboard on the canvas ---------------------------------------------------------------
+  // Arrows move to the nearest technique in that direction: the focus ring, and the selection with
+  // it once there is one. Enter selects the focused technique; Enter on the selection opens its page.
   function onCanvasKey(e: KeyboardEvent<HTMLDivElement>) {
     const cy = cyRef.current;
     if (!cy) return;
-    if (["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"].includes(e.key)) {
+    const direction = arrowDirection(e.key);
+    if (direction) {
       e.preventDefault();
-      const order = visibleOrder();
-      if (order.length === 0) return;
-      const at = focusedId === null ? -1 : order.indexOf(focusedId);
-      const forward = e.key === "ArrowRight" || e.key === "ArrowDown";
-      const next = order[at === -1 ? 0 : (at + (forward ? 1 : -1) + order.length) % order.length];
-      if (next === undefined) return;
-      setFocusedId(next);
-      const node = cy.getElementById(String(next));
-      if (!node.visible() || !isInView(cy, node)) cy.animate({ center: { eles: node } }, { duration: 200 });
+      const candidates: Placed<number>[] = [];
+      cy.nodes().forEach((n) => {
+        if (!n.hasClass("hidden")) candidates.push({ id: Number(n.id()), ...n.position() });
+      });
+      const fromId = focusedId ?? selectedId;
+      const from = candidates.find((c) => c.id === fromId);
+      const next = from ? nearestInDirection(from, candidates, direction) : startingPoint(candidates, cy.extent());
+      if (next === null) {
+        setAnnouncement(`No technique ${direction === "up" ? "above" : direction === "down" ? "below" : `to the ${direction}`}.`);
+        return;
+      }
       const name = tree.byId.get(next)?.name ?? "";
-      setAnnouncement(`${name}, ${order.indexOf(next) + 1} of ${order.length}. Press Enter to open.`);
-    } else if (e.key === "Enter" && focusedId !== null) {
+      setFocusedId(next);
+      if (selectedId !== null) {
+        returnFocusRef.current = containerRef.current;
+        setSelectedId(next);
+        setAnnouncement(`${name} selected. Press Enter to open its page.`);
+      } else {
+        setAnnouncement(`${name}. Press Enter to select it.`);
+      }
+      const node = cy.getElementById(String(next));
+      if (!isInView(cy, node)) cy.animate({ pan: centredPan(cy, node, cy.zoom()) }, { duration: 200 });
+    } else if (e.key === "Enter" && (focusedId ?? selectedId) !== null) {
       e.preventDefault();
-      openNode(focusedId, containerRef.current);
+      const target = focusedId ?? selectedId;
+      const node = target === null ? undefined : tree.byId.get(target);
+      if (!node) return;
+      if (selectedId === node.id) {
+        router.push(`/techniques/${node.slug}`);
+      } else {
+        returnFocusRef.current = containerRef.current;
+        setSelectedId(node.id);
+        setAnnouncement(`${node.name} selected. Press Enter again to open its page, Escape to clear.`);
+      }
+    } else if (e.key === "Escape" && selectedId === null && focusedId !== null) {
+      setFocusedId(null);
     } else if (e.key === "+" || e.key === "=") {
       zoomBy(1.25);
     } else if (e.key === "-") {
@@ -399,7 +381,14 @@ export function TaxonomyMap({ graph }: Props) {
   function fitAll() {
     const cy = cyRef.current;
     if (!cy) return;
-    cy.animate({ fit: { eles: cy.nodes().filter((n) => !n.hasClass("hidden")), padding: 24 } }, { duration: 300 });
+    cy.animate({ fit: { eles: cy.nodes().filter((n) => !n.hasClass("hidden")), padding: 48 } }, { duration: 300 });
+  }
+
+  function resetView() {
+    const cy = cyRef.current;
+    const home = defaultViewRef.current;
+    if (!cy || !home) return;
+    cy.animate({ zoom: home.zoom, pan: panFor(cy, home) }, { duration: 300 });
   }
 
   function toggleValue(facet: FacetKey, value: string, show: boolean) {
@@ -409,8 +398,7 @@ export function TaxonomyMap({ graph }: Props) {
   const visibleCount = graph.nodes.filter((n) => isVisible(n, hidden)).length;
   const filtersActive = FACETS.some((f) => hidden[f.key].length > 0);
   const colorFacet = FACETS.find((f) => f.key === colorBy);
-  const parentsOf = (id: number) => (tree.parents.get(id) ?? []).map((p) => tree.byId.get(p)).filter((n): n is TaxonomyNode => n !== undefined);
-  const childrenOf = (id: number) => (tree.children.get(id) ?? []).map((c) => tree.byId.get(c)).filter((n): n is TaxonomyNode => n !== undefined);
+  const crossLinkCount = graph.edges.filter((e) => e.kind !== "kind_of").length;
 
   return (
     <div className="map">
@@ -477,7 +465,7 @@ export function TaxonomyMap({ graph }: Props) {
           <div className="segmented">
             {FACETS.map((f) => (
               <label key={f.key} className="segmented__item">
-                <input type="radio" name={`${ids}-color`} value={f.key} checked={colorBy === f.key} onChange={() => setColorBy(f.key)} />
+                <input type="radio" name={`${ids}-color`} value={f.key} checked={colorBy === f.key} onChange={() => setColorBy(f.key)} data-testid={`color-by-${f.key}`} />
                 <span>{f.label}</span>
               </label>
             ))}
@@ -551,16 +539,17 @@ export function TaxonomyMap({ graph }: Props) {
         </details>
 
         <div className="control-group">
-          <p className="label">Edges</p>
+          <p className="label">Relations</p>
           <label className="check">
-            <input type="checkbox" checked={showRelations} onChange={(e) => setShowRelations(e.target.checked)} />
-            Show uses / alternative / evaluates
+            <input type="checkbox" checked={showRelations} onChange={(e) => setShowRelations(e.target.checked)} data-testid="show-relations" />
+            Show other relations ({crossLinkCount})
           </label>
+          <p className="hint">Otherwise only the selected technique&apos;s are drawn.</p>
           <ul className="legend legend--edges">
             {Object.entries(EDGE_STYLES).map(([kind, s]) => (
               <li key={kind}>
                 <svg width="34" height="10" aria-hidden="true">
-                  <line x1="1" y1="5" x2="33" y2="5" stroke={s.color} strokeWidth="2.5" strokeDasharray={s.style === "dashed" ? "6 4" : undefined} />
+                  <line x1="1" y1="5" x2="33" y2="5" stroke={s.color} strokeWidth="2.5" strokeDasharray={s.style === "dashed" ? "6 4" : s.style === "dotted" ? "2 3" : undefined} />
                 </svg>
                 {s.label}
               </li>
@@ -580,6 +569,9 @@ export function TaxonomyMap({ graph }: Props) {
           <button type="button" className="icon-button icon-button--wide" onClick={fitAll}>
             Fit
           </button>
+          <button type="button" className="icon-button icon-button--wide" onClick={resetView}>
+            Reset
+          </button>
         </div>
         <div
           ref={containerRef}
@@ -589,9 +581,19 @@ export function TaxonomyMap({ graph }: Props) {
           tabIndex={0}
           role="application"
           aria-roledescription="taxonomy map"
-          aria-label="Taxonomy map. Arrow keys move between techniques, Enter opens one, plus and minus zoom."
+          aria-label="Taxonomy map"
+          aria-describedby={keysId}
           onKeyDown={onCanvasKey}
+          onBlur={() => setTooltip(null)}
         />
+        <p id={keysId} className="map__keys">
+          Arrow keys move between techniques, Enter selects and then opens one, Escape clears, + and − zoom.
+        </p>
+        {tooltip && (
+          <div className="map__tooltip" style={{ left: tooltip.x, top: tooltip.y }} aria-hidden="true">
+            {tooltip.name}
+          </div>
+        )}
         {!ready && (
           <div className="map__loading" role="status">
             <span className="spinner" aria-hidden="true" /> Drawing the map…
@@ -607,80 +609,25 @@ export function TaxonomyMap({ graph }: Props) {
         </p>
 
         {selected && (
-          <section className="panel" aria-labelledby={`${ids}-panel-title`} data-testid="technique-panel">
-            <div className="panel__head">
-              <h2 id={`${ids}-panel-title`} ref={panelHeadingRef} tabIndex={-1}>
-                {selected.name}
-              </h2>
-              <button type="button" className="icon-button" onClick={closePanel} aria-label="Close panel (Escape)">
-                ×
-              </button>
-            </div>
-            <p className="panel__summary">{selected.summary}</p>
-            <dl className="facts">
-              {FACETS.map((f) => (
-                <div key={f.key}>
-                  <dt>{f.label}</dt>
-                  <dd>
-                    <span className="swatch" style={{ background: colorFor(selected, f.key) }} aria-hidden="true" /> {facetLabel(selected[f.key])}
-                  </dd>
-                </div>
-              ))}
-              <div>
-                <dt>Papers</dt>
-                <dd data-testid="panel-paper-count">{selected.paperCount}</dd>
-              </div>
-              <div>
-                <dt>Evidence</dt>
-                <dd data-testid="panel-evidence">
-                  <span className="swatch" style={{ background: colorFor(selected, "evidence") }} aria-hidden="true" /> {selected.evidence === 1 ? "1 experiment" : `${selected.evidence} experiments`}, {selected.evidenceRuns === 1 ? "1 finished run" : `${selected.evidenceRuns} finished runs`}
-                </dd>
-              </div>
-              <div>
-                <dt>Reproduction</dt>
-                <dd data-testid="panel-reproduction">
-                  <span className="swatch" style={{ background: colorFor(selected, "reproduction") }} aria-hidden="true" /> {reproductionText(selected)}
-                </dd>
-              </div>
-            </dl>
-            {parentsOf(selected.id).length > 0 && (
-              <p className="panel__rel">
-                <span className="muted">Kind of:</span>{" "}
-                {parentsOf(selected.id).map((p, i) => (
-                  <span key={p.id}>
-                    {i > 0 && ", "}
-                    <button type="button" className="linklike" onClick={() => openNode(p.id, containerRef.current)}>
-                      {p.name}
-                    </button>
-                  </span>
-                ))}
-              </p>
-            )}
-            {childrenOf(selected.id).length > 0 && (
-              <p className="panel__rel">
-                <span className="muted">Kinds:</span>{" "}
-                {childrenOf(selected.id).map((c, i) => (
-                  <span key={c.id}>
-                    {i > 0 && ", "}
-                    <button type="button" className="linklike" onClick={() => openNode(c.id, containerRef.current)}>
-                      {c.name}
-                    </button>
-                  </span>
-                ))}
-              </p>
-            )}
-            <Link href={`/techniques/${selected.slug}`} className="button" data-testid="panel-open-page">
-              Open page
-            </Link>
-          </section>
+          <TechniquePanel
+            node={selected}
+            graph={graph}
+            tree={tree}
+            headingId={`${ids}-panel-title`}
+            headingRef={panelHeadingRef}
+            hrefFor={hrefFor}
+            onSelect={(id) => openNode(id, containerRef.current)}
+            onClose={clearSelection}
+          />
         )}
       </div>
     </div>
   );
 }
 
-function isInView(cy: Core, node: NodeSingular): boolean {
-  const ext = cy.extent();
+/** The pan that puts a node at the centre of the part of the stage the side panel leaves visible. */
+function centredPan(cy: Core, node: NodeSingular, zoom: number): { x: number; y: number } {
+  const panelWidth = cy.width() > 700 ? PANEL_WIDTH : 0;
   const p = node.position();
-  return p.x >= ext.x1 && p.x <= ext.x2 && p.y >= ext.y1 && p.y <= ext.y2;
+  return { x: (cy.width() - panelWidth) / 2 - p.x * zoom, y: cy.height() / 2 - p.y * zoom };
 }
