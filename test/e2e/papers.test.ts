@@ -112,9 +112,10 @@ describe("papers in a browser", () => {
   it("the new-paper form asks whether a look-alike without arXiv id or DOI is the same paper, and adds it anyway on request", async () => {
     await memberPage.goto(url("/papers/new"));
     const form = memberPage.locator("#main").getByTestId("paper-identifiers-form");
-    // Same paper, typed differently: lower case, a trailing period, "Last, First".
+    // Same paper, typed differently: lower case, a trailing period, "Last, First" (for a two-part name).
     const [first, ...rest] = idless!.authors;
-    const lastFirst = `${first!.split(" ").slice(-1)[0]}, ${first!.split(" ").slice(0, -1).join(" ")}`;
+    const words = first!.split(" ");
+    const lastFirst = words.length > 1 ? `${words[words.length - 1]}, ${words.slice(0, -1).join(" ")}` : first!;
     await form.getByLabel("Title").fill(`${idless!.title.toLowerCase()}.`);
     await form.getByLabel("Authors").fill([lastFirst, ...rest].join("\n"));
     await form.getByLabel("Year").fill(String(idless!.year));
