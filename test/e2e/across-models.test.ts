@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, asc, eq, inArray } from "drizzle-orm";
@@ -32,6 +32,7 @@ import { launchChromium } from "./setup/browser";
  */
 
 const baseUrl = inject("e2eBaseUrl");
+const ARTIFACTS = path.resolve(import.meta.dirname, "..", "artifacts");
 const url = (p: string) => new URL(p, baseUrl).toString();
 const salt = randomBytes(4).toString("hex");
 const demo = DEMO_EXPERIMENTS.find((e) => e.spec.methods && JSON.stringify(e.spec.methods).includes('"consistency"'))!;
@@ -96,6 +97,7 @@ async function scoresOf(model: string): Promise<Float32Array[]> {
 }
 
 beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
   connection = connect(inject("e2eDatabaseUrl"), { max: 2 });
   const { db } = connection;
   const stories = await getModel(db, DEMO_MODEL.name);
@@ -183,18 +185,19 @@ describe("across models", () => {
     }
 
     // Relative depth: the URL says so, and the rows are the depths any model has (4 blocks: thirds; 5 blocks: quarters).
-    await main().getByLabel("Relative depth").check();
+    await main().getByRole("radio", { name: "Relative depth" }).check();
     await page.waitForURL((u) => u.searchParams.get("x") === "depth");
     await expect(table.locator("thead th").first().textContent()).resolves.toBe("Relative depth");
     await expect(table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-x")))).resolves.toEqual(["0.00", "0.25", "0.33", "0.50", "0.67", "0.75", "1.00"]);
     expect(await chart.getAttribute("aria-label")).toMatch(/by relative depth/);
     const permalink = page.url();
+    await page.screenshot({ path: path.join(ARTIFACTS, "across-models-curves.png"), fullPage: true });
 
     // A reload (or a shared link) shows the same view.
     await page.reload();
     await main().locator('[data-testid="chart-model-curves"] svg[aria-label]').first().waitFor();
     expect(page.url()).toBe(permalink);
-    await expect(main().getByLabel("Relative depth").isChecked()).resolves.toBe(true);
+    await expect(main().getByRole("radio", { name: "Relative depth" }).isChecked()).resolves.toBe(true);
     await expect(main().getByTestId("curves-table").locator("thead th").first().textContent()).resolves.toBe("Relative depth");
     await expect(main().locator('[data-testid="chart-model-curves"] svg[aria-label]').first().getAttribute("aria-label")).resolves.toMatch(/by relative depth/);
 
@@ -248,6 +251,8 @@ describe("across models", () => {
     await seed.getByRole("heading", { name: `Same recipe, different seed: ${SEEDS[0]} × ${SEEDS[1]} (recipe tinystories-llama-d64)` }).waitFor();
     await seed.locator('[data-testid="chart-agreement-seed"] svg[aria-label]').first().waitFor();
     await expect(seed.getByTestId("agreement-seed-best").locator("tbody tr").count()).resolves.toBe(5);
+
+    await page.screenshot({ path: path.join(ARTIFACTS, "across-models-agreement.png"), fullPage: true });
 
     // The agreement permalink survives a reload too.
     const permalink = page.url();

@@ -33,29 +33,33 @@ function PairPanel({ pair, id, title }: { pair: OkPair; id: string; title: strin
         }}
       />
       <figcaption>{summary}</figcaption>
-      <table className="data-table across-table" data-testid={`agreement-${id}-best`}>
-        <caption>Best-matching layer of {pair.b.model} for each layer of {pair.a.model}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{pair.a.model} layer</th>
-            <th scope="col">Depth</th>
-            <th scope="col">{pair.b.model} layer</th>
-            <th scope="col">Depth</th>
-            <th scope="col">Correlation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pair.best.map((b) => (
-            <tr key={b.layer} data-layer={b.layer}>
-              <th scope="row">{b.layer}</th>
-              <td>{depthText(b.depth)}</td>
-              <td data-match={b.match ?? ""}>{b.match ?? "—"}</td>
-              <td>{b.matchDepth === null ? "—" : depthText(b.matchDepth)}</td>
-              <td data-value={b.correlation ?? ""}>{fmt(b.correlation)}</td>
+      <div className="table-scroll">
+        <table className="data-table across-table" data-testid={`agreement-${id}-best`}>
+          <caption>
+            Best-matching layer of b ({pair.b.model}) for each layer of a ({pair.a.model})
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Layer of a</th>
+              <th scope="col">Depth</th>
+              <th scope="col">Best layer of b</th>
+              <th scope="col">Depth</th>
+              <th scope="col">Correlation</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {pair.best.map((b) => (
+              <tr key={b.layer} data-layer={b.layer}>
+                <th scope="row">{b.layer}</th>
+                <td>{depthText(b.depth)}</td>
+                <td data-match={b.match ?? ""}>{b.match ?? "—"}</td>
+                <td>{b.matchDepth === null ? "—" : depthText(b.matchDepth)}</td>
+                <td data-value={b.correlation ?? ""}>{fmt(b.correlation)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <details className="chart-table">
         <summary>Show table: every layer pair</summary>
         <div className="table-scroll">
@@ -65,7 +69,7 @@ function PairPanel({ pair, id, title }: { pair: OkPair; id: string; title: strin
             </caption>
             <thead>
               <tr>
-                <th scope="col">{pair.a.model} \ {pair.b.model}</th>
+                <th scope="col">a \ b</th>
                 {pair.b.layers.map((l) => (
                   <th scope="col" key={l}>
                     {l}
