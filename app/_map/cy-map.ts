@@ -2,7 +2,7 @@ import type { Core, ElementDefinition, NodeSingular } from "cytoscape";
 import type { TaxonomyGraph } from "../_lib/types";
 import { colorFor, tint } from "./colors";
 import { keepsNameEnlarged, labelReadable, labelTier, MIN_LABEL_PX, pinnedFontSize, TIER_FONT, type LabelTier } from "./label-detail";
-import { outlineLayout, type OutlineLayout, type Size } from "./layout";
+import { INDENT, NODE_WIDTH, outlineLayout, type OutlineLayout, type Size } from "./layout";
 import { EDGE_STYLES, estimateText, LABEL_WIDTH, nodeHeight, treeConnector, type MeasureText } from "./styles";
 import type { TreeIndex } from "./tree";
 import type { ColorMode, MapView } from "./url-state";
@@ -58,6 +58,9 @@ export function buildMapModel(graph: TaxonomyGraph, tree: TreeIndex, stage: Size
   return { layout, tiers, elements };
 }
 
+/** Map units: a node and two indents, the width of a column less its gap. */
+const ENLARGED_LABEL_MAX_WIDTH = NODE_WIDTH + 2 * INDENT;
+
 /**
  * Shows the labels readable at the current zoom and hides the others; `pinned` nodes (the selection
  * and its neighbours) are always named, and families while not zoomed out too far, their font
@@ -72,7 +75,9 @@ export function applyLabelDetail(cy: Core, pinned: ReadonlySet<string>): void {
       if (keepsNameEnlarged(tier, zoom, isPinned)) {
         const font = pinnedFontSize(tier, zoom);
         node.addClass("pinned").removeClass("label-hidden");
-        node.style({ "font-size": font, "text-max-width": `${Math.round((LABEL_WIDTH * font) / TIER_FONT[tier])}px` });
+        // Wider with the font, but never wider than a column: enlarged names wrap rather than reach the next column.
+        const width = Math.min((LABEL_WIDTH * font) / TIER_FONT[tier], ENLARGED_LABEL_MAX_WIDTH);
+        node.style({ "font-size": font, "text-max-width": `${Math.round(width)}px` });
       } else {
         if (node.hasClass("pinned")) node.removeClass("pinned").removeStyle("font-size text-max-width");
         node.toggleClass("label-hidden", !labelReadable(TIER_FONT[tier], zoom));

@@ -39,10 +39,10 @@ export function tierZoom(tier: LabelTier): number {
 
 /**
  * Families stay named when zoomed out further than their font allows (their labels grow to stay
- * readable, like the selection's), down to this zoom: below it the enlarged names of neighbouring
- * columns would overlap.
+ * readable, like the selection's), down to this zoom: below it names wrap into too many lines to
+ * stay within their column.
  */
-export const FAMILY_NAMES_MIN_ZOOM = 0.35;
+export const FAMILY_NAMES_MIN_ZOOM = 0.22;
 
 /** Whether a label is drawn enlarged (pinned) rather than at its tier's size or not at all. */
 export function keepsNameEnlarged(tier: LabelTier, zoom: number, pinned: boolean): boolean {

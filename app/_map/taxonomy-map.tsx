@@ -61,6 +61,11 @@ export function TaxonomyMap({ graph }: Props) {
   const [focusedId, setFocusedId] = useState<number | null>(null);
   /** The view for the URL; null while it is the layout's default view. */
   const [view, setView] = useState<MapView | null>(initial.view);
+  /** The latest colour and view, for redrawing the map when the graph changes. */
+  const latestRef = useRef({ color: colorBy, view });
+  latestRef.current = { color: colorBy, view };
+  /** The query string this map last wrote (or read); any other one is a navigation from outside. */
+  const ownQueryRef = useRef(searchParams.toString());
   const defaultViewRef = useRef<MapView | null>(null);
   const pinnedRef = useRef<Set<string>>(new Set());
   const [tooltip, setTooltip] = useState<{ name: string; x: number; y: number } | null>(null);
@@ -86,7 +91,7 @@ export function TaxonomyMap({ graph }: Props) {
       const container = containerRef.current;
       if (cancelled || !container) return;
       const stage = { width: container.clientWidth, height: container.clientHeight };
-      const model = buildMapModel(graph, tree, stage, initial.color, canvasMeasure());
+      const model = buildMapModel(graph, tree, stage, latestRef.current.color, canvasMeasure());
       const cy = cytoscape({
         container,
         elements: model.elements,
@@ -100,7 +105,7 @@ export function TaxonomyMap({ graph }: Props) {
       });
       instance = cy;
       defaultViewRef.current = model.layout.view;
-      showView(cy, initial.view ?? model.layout.view);
+      showView(cy, latestRef.current.view ?? model.layout.view);
       container.dataset.layout = model.layout.mode;
       applyLabelDetail(cy, pinnedRef.current);
 
@@ -153,7 +158,7 @@ export function TaxonomyMap({ graph }: Props) {
       cyRef.current = null;
       setReady(false);
     };
-    // `initial` is the URL at mount (not a dependency): later changes come from the map itself.
+    // Colour and view are read from latestRef: changing them must not redraw the map.
   }, [graph, tree]);
 
   // ---- the URL follows the state (replaceState: no navigation, no server round trip) ---------
@@ -163,8 +168,26 @@ export function TaxonomyMap({ graph }: Props) {
     const params = serializeMapState({ selected: selectedSlug, color: colorBy, hidden, showRelations, view }, new URLSearchParams(window.location.search));
     const qs = params.toString();
     const next = `${window.location.pathname}${qs ? `?${qs}` : ""}${window.location.hash}`;
+    ownQueryRef.current = qs;
     if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(window.history.state, "", next);
   }, [ready, selectedSlug, colorBy, hidden, showRelations, view]);
+
+  // A navigation to another map URL while the map stays mounted (the header's Map link, a shared
+  // link followed inside the app) sets the state from that URL.
+  useEffect(() => {
+    const qs = searchParams.toString();
+    if (qs === ownQueryRef.current) return;
+    ownQueryRef.current = qs;
+    const next = parseMapState(new URLSearchParams(qs));
+    setColorBy(next.color);
+    setHidden(next.hidden);
+    setShowRelations(next.showRelations);
+    setSelectedId(next.selected ? (idBySlug.get(next.selected) ?? null) : null);
+    setView(next.view);
+    const cy = cyRef.current;
+    const target = next.view ?? defaultViewRef.current;
+    if (cy && target) showView(cy, target);
+  }, [searchParams, idBySlug]);
 
   const hrefFor = useCallback(
     (slug: string) => {

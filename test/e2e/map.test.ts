@@ -318,6 +318,27 @@ describe("map: keyboard, side panel and shareable URL", () => {
     }
   });
 
+  it("a shared URL opens its selection; following the header's Map link from there resets the map", async () => {
+    const { context, page, errors } = await freshPage({ width: 1280, height: 800 });
+    try {
+      const [target] = await connection.db.select({ id: techniques.id, slug: techniques.slug, name: techniques.name }).from(techniques).where(eq(techniques.slug, "causal-tracing"));
+      await openMap(page, `/?selected=${target!.slug}&color=unit`);
+      const panel = main(page).getByTestId("technique-panel");
+      await expect(panel.getByRole("heading", { level: 2 }).textContent()).resolves.toBe(target!.name);
+      await expect(main(page).getByTestId("color-by-unit").isChecked()).resolves.toBe(true);
+      // The shared selection is on screen and named.
+      const named = (await labelStats(page)).drawn.map((d) => d.label);
+      expect(named).toContain(target!.name);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Map" }).click();
+      await panel.waitFor({ state: "detached" });
+      await page.waitForURL(url("/"));
+      await expect(main(page).getByTestId("color-by-approach").isChecked()).resolves.toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("a URL with garbage opens the default map without errors", async () => {
     const { context, page, errors } = await freshPage({ width: 1280, height: 800 });
     try {
