@@ -4,6 +4,8 @@
  * rename answers old addresses with a 308; the review queue shows an edit as a word diff.
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { papers } from "../../db/seed/data/papers";
@@ -12,6 +14,7 @@ import { DEMO_USERS } from "../../db/seed/demo-users";
 import { launchChromium } from "./setup/browser";
 
 const baseUrl = inject("e2eBaseUrl");
+const ARTIFACTS = path.resolve(import.meta.dirname, "..", "artifacts");
 const url = (p: string) => new URL(p, baseUrl).toString();
 const run = randomBytes(4).toString("hex");
 
@@ -47,6 +50,7 @@ async function signedInPage(account: { email: string; password: string }): Promi
 
 beforeAll(async () => {
   if (!member || !moderator || !parent || !edited || !paper) throw new Error("seed data lacks the demo accounts, probing-and-decoding, control-tasks or the control-tasks paper");
+  mkdirSync(ARTIFACTS, { recursive: true });
   browser = await launchChromium();
 });
 
@@ -93,6 +97,7 @@ describe("proposals in a browser", () => {
     await expect(rendered.locator("strong").textContent()).resolves.toBe("directions");
     await expect(rendered.locator("table td").first().textContent()).resolves.toBe("5");
     await expect(preview.getByRole("link", { name: paper!.title }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "proposal-new-technique-preview.png"), fullPage: true });
 
     await form.getByRole("button", { name: "Submit for review" }).click();
     const sent = form.getByTestId("proposal-sent");
@@ -111,6 +116,7 @@ describe("proposals in a browser", () => {
     await item.waitFor();
     expect(await item.getAttribute("data-kind")).toBe("create");
     await expect(item.getByTestId("rendered-markdown").locator("em").textContent()).resolves.toBe("k");
+    await item.screenshot({ path: path.join(ARTIFACTS, "proposal-review-create.png") });
     await item.getByRole("button", { name: "Accept" }).click();
     await item.getByRole("link", { name: "Open the technique" }).click();
     await page.waitForURL(url(`/techniques/${slug}`));
@@ -162,6 +168,10 @@ describe("proposals in a browser", () => {
     await page.goto(url(`/techniques/${slug}`));
     await page.waitForURL(url(`/techniques/${renamedSlug}`));
     await expect(page.locator("#main").getByTestId("technique-name").textContent()).resolves.toBe(name);
+    await page.locator("#main").getByRole("button", { name: "Propose a relation" }).click();
+    await page.locator("#main").getByTestId("propose-relations-form").waitFor();
+    await page.locator("#main").getByRole("region", { name: /^Revision history/ }).screenshot({ path: path.join(ARTIFACTS, "proposal-history.png") });
+    await page.locator("#main").getByTestId("propose-relations-form").screenshot({ path: path.join(ARTIFACTS, "proposal-relations-form.png") });
   });
 
   it("an edit shows as a word diff, to its author before submitting and to the moderator", async () => {
@@ -189,6 +199,7 @@ describe("proposals in a browser", () => {
     await item.getByTestId("word-diff-after").locator("ins").first().waitFor();
     expect((await item.getByTestId("word-diff-after").locator("ins").allTextContents()).map((t) => t.trim())).toEqual([`clearly (e2e ${run})`]);
     await expect(item.getByTestId("word-diff-before").locator("del").count()).resolves.toBe(0);
+    await item.screenshot({ path: path.join(ARTIFACTS, "proposal-review-word-diff.png") });
     await expect(item.getByTestId("word-diff-before").textContent()).resolves.toBe(edited!.summary);
     await expect(item.getByTestId("word-diff-after").textContent()).resolves.toBe(newSummary);
     await item.getByRole("button", { name: "Reject" }).click();
