@@ -92,7 +92,8 @@ describe("descriptions that cannot be rendered", () => {
 
     await page.goto(url(`/techniques/${technique.slug}`));
     await expect(page.getByTestId("markdown-source").textContent()).resolves.toContain("could not be rendered (it nests quotes or lists more than 32 levels deep)");
-    // The edit form is there and can repair the text.
+    // The edit form (behind its button) is there and can repair the text.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
     const form = page.getByTestId("propose-edit-form");
     await form.getByLabel("Description").fill("A short, *repaired* description.");
     await form.getByLabel("Why this edit? (required)").fill("Replace the broken description");

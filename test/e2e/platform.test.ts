@@ -158,6 +158,8 @@ describe("MechMap in a browser", () => {
 
   it("a member proposes an edit of a summary; it is listed as pending", async () => {
     await page.goto(url(`/techniques/${edited?.slug}`));
+    // The edit form is collapsed behind its button.
+    await main().getByRole("button", { name: "Edit", exact: true }).click();
     const form = main().getByTestId("propose-edit-form");
     // Invalid first: the server's field errors appear next to their fields.
     await form.getByLabel("Summary", { exact: true }).fill("Too short");
