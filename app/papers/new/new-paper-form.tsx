@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
@@ -9,6 +9,7 @@ import { errorInfo } from "../../_lib/errors";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
 import { BibtexLookalikes, DuplicateQuestion } from "./duplicate-candidates";
+import { type FilledPaperFields, LookupById } from "./lookup-by-id";
 import { linksForApi, newLinkRow, TechniqueLinks, type LinkRow } from "./technique-links";
 
 type Tab = "identifiers" | "bibtex";
@@ -80,6 +81,19 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
   const [abstract, setAbstract] = useState("");
   const [links, setLinks] = useState<LinkRow[]>(() => [newLinkRow()]);
   const [localError, setLocalError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+
+  /** "Fill from arXiv / DOI": the looked-up metadata replaces the fields (the person reviews it before saving). */
+  function fill(f: FilledPaperFields) {
+    setTitle(f.title);
+    setAuthors(f.authors.join("\n"));
+    setYear(f.year === null ? "" : String(f.year));
+    setVenue(f.venue ?? "");
+    setAbstract(f.abstract);
+    setArxivId(f.arxivId ?? "");
+    setDoi(f.doi ?? "");
+    if (f.url) setUrl(f.url);
+  }
 
   const create = useMutation(
     trpc.papers.create.mutationOptions({
@@ -121,6 +135,7 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
   const hasFieldErrors = Object.keys(fe).length > 0;
   return (
     <form className="form card" onSubmit={onSubmit} noValidate data-testid="paper-identifiers-form">
+      <LookupById lookup={(identifier) => queryClient.fetchQuery(trpc.paperLookup.lookup.queryOptions({ identifier }))} onFill={fill} />
       {existingId !== undefined ? (
         <div className="notice notice--error" role="alert" data-testid="duplicate-paper">
           This paper is already on MechMap. <Link href={`/papers/${existingId}`}>Open the existing paper</Link>
