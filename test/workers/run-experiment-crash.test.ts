@@ -101,8 +101,9 @@ describe.skipIf(!hasStoriesFixtures())("an experiment worker dies mid-run", () =
     const count = (name: string) => arts.filter((a) => a.name === name).length;
     expect(count("diffmean.direction")).toBe(5);
     expect(count("logistic.direction")).toBe(5);
+    expect(count("diffmean.scores")).toBe(5);
     expect(count("dimensionality.components")).toBe(5);
-    expect(arts.length).toBe(5 * 3 + count("dimensionality.inlpDirections"));
+    expect(arts.length).toBe(5 * 4 + count("dimensionality.inlpDirections"));
     for (const a of arts.filter((x) => x.name.endsWith(".direction"))) expect(norm(a.values)).toBeCloseTo(1, 4);
   }, 180_000);
 });
