@@ -111,7 +111,7 @@ describe("proposals in a browser", () => {
   it("a moderator accepts it from the review queue and its page opens", async () => {
     moderatorPage = await signedInPage(moderator!);
     const page = moderatorPage;
-    await page.goto(url("/review"));
+    await page.goto(url("/review?page=10000"));
     const item = page.locator("#main").getByTestId("review-item").filter({ hasText: `New technique ‘${name}’` });
     await item.waitFor();
     expect(await item.getAttribute("data-kind")).toBe("create");
@@ -157,7 +157,7 @@ describe("proposals in a browser", () => {
     await form.getByRole("button", { name: "Propose the rename" }).click();
     await form.getByTestId("proposal-sent").waitFor();
 
-    await moderatorPage.goto(url("/review"));
+    await moderatorPage.goto(url("/review?page=10000"));
     const item = moderatorPage.locator("#main").getByTestId("review-item").filter({ hasText: `/techniques/${slug} will redirect to /techniques/${renamedSlug}` });
     await item.getByRole("button", { name: "Accept" }).click();
     await item.getByText(/accepted\./).waitFor();
@@ -193,7 +193,7 @@ describe("proposals in a browser", () => {
     await form.getByRole("button", { name: "Submit for review" }).click();
     await main.getByTestId("propose-success").waitFor();
 
-    await moderatorPage.goto(url("/review"));
+    await moderatorPage.goto(url("/review?page=10000"));
     const item = moderatorPage.locator("#main").getByTestId("review-item").filter({ hasText: `Clearer (e2e ${run})` });
     await item.waitFor();
     await item.getByTestId("word-diff-after").locator("ins").first().waitFor();
