@@ -42,10 +42,15 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   }
   const counts = await caller.revisions.pendingCount();
   // A page past the end (the queue shrank meanwhile) shows the last one.
-  const page = Math.min(pageParam((await searchParams).page), counts.pageCount);
-  const [pending, unreviewed] = await Promise.all([caller.revisions.pending({ page }), caller.papers.unreviewed({ page: 1 })]);
+  const params = await searchParams;
+  const page = Math.min(pageParam(params.page), counts.pageCount);
+  const firstPapers = await caller.papers.unreviewed({ page: 1 });
+  // The papers section pages on its own (?papersPage=N); past the end shows the last page, like the queue.
+  const papersPage = Math.min(pageParam(params.papersPage), firstPapers.pageCount);
+  const [pending, unreviewed] = await Promise.all([caller.revisions.pending({ page }), papersPage === 1 ? firstPapers : caller.papers.unreviewed({ page: papersPage })]);
   const queue = { ...counts, page };
   const href = (page: number) => (page > 1 ? `/review?page=${page}` : "/review");
+  const papersHref = (p: number) => `/review?${new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(p > 1 ? { papersPage: String(p) } : {}) }).toString()}`;
   return (
     <div className="page">
       <div className="page-head">
@@ -73,7 +78,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
               {unreviewed.pageCount > 1 && (
                 <>
                   {" "}
-                  <Link href="/papers?status=unreviewed">See all {unreviewed.total}</Link>
+                  <Link href="/papers?status=unreviewed">See all {unreviewed.total}</Link> in the papers list.
                 </>
               )}
             </p>
@@ -94,6 +99,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 </li>
               ))}
             </ul>
+            <Pagination page={papersPage} pageCount={unreviewed.pageCount} href={papersHref} />
           </>
         )}
       </section>
