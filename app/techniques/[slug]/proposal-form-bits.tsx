@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useEffect, useRef } from "react";
-import { FormError } from "../../_components/form-bits";
+import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
+import { FieldError, FormError, invalidProps } from "../../_components/form-bits";
 
 /** The form's error summary; it takes the focus when it appears, so an error off screen is still heard and seen. */
 export function FocusedFormError({ message }: { message: string | null }) {
@@ -29,4 +30,24 @@ export function ProposalSent({ id, what }: { id: number; what: string }) {
 /** The first message among field errors whose path starts with `prefix` (e.g. "add.0."). */
 export function firstFieldError(fieldErrors: Record<string, string>, prefix: string): string | undefined {
   return Object.entries(fieldErrors).find(([k]) => k === prefix || k.startsWith(`${prefix}.`))?.[1];
+}
+
+/** Every proposal says why (the reviewer reads it first): a required text of at most TECHNIQUE_LIMITS.message characters. */
+export function ReasonField({ id, label, value, onChange, error, rows = 2, required = false }: { id: string; label: string; value: string; onChange: (value: string) => void; error: string | undefined; rows?: number; required?: boolean }) {
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-message`}>{label}</label>
+      <textarea
+        id={`${id}-message`}
+        className="textarea"
+        rows={rows}
+        required={required}
+        maxLength={TECHNIQUE_LIMITS.message}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...invalidProps(`${id}-message-err`, error)}
+      />
+      <FieldError id={`${id}-message-err`} message={error} />
+    </div>
+  );
 }

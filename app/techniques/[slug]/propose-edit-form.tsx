@@ -9,6 +9,7 @@ import { ProposalPreview } from "../../_components/revision-diff";
 import { errorInfo } from "../../_lib/errors";
 import { APPROACHES, DIRECTIONS, facetLabel, UNITS } from "../../_lib/facets";
 import type { TechniqueOption } from "../../_lib/types";
+import { ReasonField } from "./proposal-form-bits";
 import { useTRPC } from "../../_trpc/client";
 
 interface Current {
@@ -261,20 +262,7 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
         </div>
         <FieldError id={`${id}-parents-err`} message={fe("changes.parents") ?? Object.entries(err?.fieldErrors ?? {}).find(([k]) => k.startsWith("changes.parents."))?.[1]} />
       </fieldset>
-      <div className="field">
-        <label htmlFor={`${id}-message`}>Why this edit? (required)</label>
-        <textarea
-          id={`${id}-message`}
-          className="textarea"
-          rows={3}
-          required
-          maxLength={TECHNIQUE_LIMITS.message}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-          {...invalidProps(`${id}-message-err`, fe("message"))}
-        />
-        <FieldError id={`${id}-message-err`} message={fe("message")} />
-      </div>
+      <ReasonField id={id} label="Why this edit? (required)" value={message} onChange={setMessage} error={fe("message")} rows={3} required />
       <div className="actions">
         <button type="button" className="button button--ghost" onClick={onPreview} disabled={preview.isPending}>
           {preview.isPending ? "Rendering the preview…" : "Preview"}

@@ -3,12 +3,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
 import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
-import { FocusedFormError, ProposalSent } from "./proposal-form-bits";
+import { FocusedFormError, ProposalSent, ReasonField } from "./proposal-form-bits";
 
 /** Merge this technique into another (duplicates, or a technique that is really another's name). */
 export function ProposeMergeForm({ slug, name, options }: { slug: string; name: string; options: TechniqueOption[] }) {
@@ -64,19 +63,7 @@ export function ProposeMergeForm({ slug, name, options }: { slug: string; name: 
         </select>
         <FieldError id={`${id}-target-err`} message={fe("target")} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-message`}>Why merge them? (required)</label>
-        <textarea
-          id={`${id}-message`}
-          className="textarea"
-          rows={2}
-          maxLength={TECHNIQUE_LIMITS.message}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-          {...invalidProps(`${id}-message-err`, fe("message"))}
-        />
-        <FieldError id={`${id}-message-err`} message={fe("message")} />
-      </div>
+      <ReasonField id={id} label="Why merge them? (required)" value={message} onChange={setMessage} error={fe("message")} />
       <div className="actions">
         <button type="submit" className="button" disabled={propose.isPending}>
           {propose.isPending ? "Submitting…" : "Propose the merge"}

@@ -4,12 +4,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { MAX_RELATION_CHANGES } from "~/server/services/proposals/input";
-import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
-import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import type { RelationKind, TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
-import { firstFieldError, FocusedFormError, ProposalSent } from "./proposal-form-bits";
+import { firstFieldError, FocusedFormError, ProposalSent, ReasonField } from "./proposal-form-bits";
 
 /** A relation of this technique as it stands, for the "remove" list. */
 export interface ExistingRelation {
@@ -161,19 +159,7 @@ export function ProposeRelationsForm({ slug, name, options, existing }: { slug: 
           </div>
         )}
       </fieldset>
-      <div className="field">
-        <label htmlFor={`${id}-message`}>Why? (required)</label>
-        <textarea
-          id={`${id}-message`}
-          className="textarea"
-          rows={2}
-          maxLength={TECHNIQUE_LIMITS.message}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-          {...invalidProps(`${id}-message-err`, fe("message"))}
-        />
-        <FieldError id={`${id}-message-err`} message={fe("message")} />
-      </div>
+      <ReasonField id={id} label="Why? (required)" value={message} onChange={setMessage} error={fe("message")} />
       <div className="actions">
         <button type="submit" className="button" disabled={propose.isPending}>
           {propose.isPending ? "Submitting…" : "Propose the relations"}

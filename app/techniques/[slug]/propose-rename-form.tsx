@@ -7,7 +7,7 @@ import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
 import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import { useTRPC } from "../../_trpc/client";
-import { FocusedFormError, ProposalSent } from "./proposal-form-bits";
+import { FocusedFormError, ProposalSent, ReasonField } from "./proposal-form-bits";
 
 /** A new name and/or slug for the technique; the old slug will redirect. */
 export function ProposeRenameForm({ slug, name }: { slug: string; name: string }) {
@@ -70,19 +70,7 @@ export function ProposeRenameForm({ slug, name }: { slug: string; name: string }
         </p>
         <FieldError id={`${id}-slug-err`} message={fe("newSlug")} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-message`}>Why rename it? (required)</label>
-        <textarea
-          id={`${id}-message`}
-          className="textarea"
-          rows={2}
-          maxLength={TECHNIQUE_LIMITS.message}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-          {...invalidProps(`${id}-message-err`, fe("message"))}
-        />
-        <FieldError id={`${id}-message-err`} message={fe("message")} />
-      </div>
+      <ReasonField id={id} label="Why rename it? (required)" value={message} onChange={setMessage} error={fe("message")} />
       <div className="actions">
         <button type="submit" className="button" disabled={propose.isPending}>
           {propose.isPending ? "Submitting…" : "Propose the rename"}

@@ -12,6 +12,7 @@ import { APPROACHES, DIRECTIONS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATI
 import { formatAuthors } from "../../_lib/format";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
+import { ReasonField } from "../[slug]/proposal-form-bits";
 
 /** "Activation patching (causal)" → "activation-patching-causal". */
 function slugFromName(name: string): string {
@@ -361,19 +362,7 @@ export function NewTechniqueForm({ options }: { options: TechniqueOption[] }) {
         <FieldError id={`${id}-papers-err`} message={fe("papers")} />
       </fieldset>
 
-      <div className="field">
-        <label htmlFor={`${id}-message`}>Why should the map have it? (required)</label>
-        <textarea
-          id={`${id}-message`}
-          className="textarea"
-          rows={3}
-          maxLength={TECHNIQUE_LIMITS.message}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-          {...invalidProps(`${id}-message-err`, err?.fieldErrors.message)}
-        />
-        <FieldError id={`${id}-message-err`} message={err?.fieldErrors.message} />
-      </div>
+      <ReasonField id={id} label="Why should the map have it? (required)" value={message} onChange={setMessage} error={err?.fieldErrors.message} rows={3} />
       <div className="actions">
         <button type="button" className="button button--ghost" onClick={onPreview} disabled={preview.isPending}>
           {preview.isPending ? "Rendering the preview…" : "Preview"}
