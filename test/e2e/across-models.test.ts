@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
@@ -11,12 +10,11 @@ import { DEMO_EXPERIMENTS, demoDatasetJsonl, demoSpec } from "../../db/seed/data
 import { float32FromBytes } from "../../server/artifacts/tensor-files";
 import { claimSchema } from "../../server/experiments/claims";
 import { uploadDataset } from "../../server/services/datasets/store";
-import { enqueueRuns, insertFirstRuns } from "../../server/services/runs/queue";
+import { insertFirstRuns } from "../../server/services/runs/queue";
 import { signUp } from "../../server/services/users";
-import { startJobLoop } from "../../workers/job-loop";
-import { ZOO_MODELS, zooDir } from "../../workers/models/demo-models";
-import { addModel, DEMO_MODEL, getModel } from "../../workers/models/registry";
+import { DEMO_MODEL, getModel } from "../../workers/models/registry";
 import { launchChromium } from "./setup/browser";
+import { computeRuns, ensureZooModel } from "./setup/worker-runs";
 
 /**
  * The across-models page in Chromium on runs computed for real: a demo experiment (the
@@ -45,31 +43,7 @@ let browser: Browser;
 let page: Page;
 let experimentId = 0;
 let versionId = 0;
-let cacheDir = "";
 const main = () => page.locator("#main");
-
-/** Waits until the worker has finished these runs (failures end the wait with the reason). */
-async function waitForDone(ids: number[], timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await connection.db.select({ id: runs.id, status: runs.status, error: runs.error }).from(runs).where(inArray(runs.id, ids));
-    const bad = rows.find((r) => r.status === "failed" || r.status === "cancelled");
-    if (bad) throw new Error(`run ${bad.id} ended ${bad.status}: ${bad.error}`);
-    if (rows.length === ids.length && rows.every((r) => r.status === "done")) return;
-    if (Date.now() > deadline) throw new Error(`runs not done in time: ${JSON.stringify(rows)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** A zoo model, registered from ../shared/fixtures/zoo (sha256-checked) unless an earlier file did. */
-async function zooModel(name: string) {
-  const zoo = ZOO_MODELS.find((z) => z.name === name)!;
-  const row =
-    (await getModel(connection.db, name)) ??
-    (await addModel(connection.db, { source: path.join(zooDir(), `${name}.gguf`), name, licence: zoo.licence, recipe: zoo.recipe, heldOutLoss: zoo.heldOutLoss }, { expectedSha256: zoo.sha256 }));
-  if (row.status !== "ready" || !row.sha256) throw new Error(`e2e: ${name} is ${row.status}`);
-  return row;
-}
 
 /** Two-pass Pearson over float32 scores as stored (the page's numbers must match it). */
 function pearson(x: Float32Array, y: Float32Array): number {
@@ -102,7 +76,7 @@ beforeAll(async () => {
   const { db } = connection;
   const stories = await getModel(db, DEMO_MODEL.name);
   if (!stories || stories.status !== "ready" || !stories.sha256) throw new Error("e2e: the demo model is not ready");
-  const hosted = [stories, await zooModel(QWEN), ...(await Promise.all(SEEDS.map(zooModel)))];
+  const hosted = [stories, await ensureZooModel(db, QWEN), ...(await Promise.all(SEEDS.map((name) => ensureZooModel(db, name))))];
 
   const owner = await signUp(db, { email: `across-${salt}@example.test`, password: `across-password-${salt}`, name: `Across ${salt}` });
   const upload = await uploadDataset(db, { ...owner, name: `Across ${salt}` }, { name: `${demo.dataset.name} ${salt}`, format: "jsonl", bytes: new TextEncoder().encode(demoDatasetJsonl(demo.dataset)), previewOnly: false });
@@ -128,14 +102,7 @@ beforeAll(async () => {
   expect(runIds).toHaveLength(4);
 
   // The platform's worker computes every run (each zoo graph is compiled on first use).
-  cacheDir = mkdtempSync(path.join(tmpdir(), "mechmap-e2e-across-"));
-  const loop = await startJobLoop(inject("e2eDatabaseUrl"), { cacheDir, log: () => {} });
-  try {
-    await enqueueRuns(db, loop.boss, runIds);
-    await waitForDone(runIds, 170_000);
-  } finally {
-    await loop.stop();
-  }
+  await computeRuns(inject("e2eDatabaseUrl"), db, runIds, 170_000);
 
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
@@ -148,7 +115,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await connection?.close();
-  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 });
 
 describe("across models", () => {

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, inArray } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
@@ -9,12 +8,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
 import { experiments, experimentVersions, experimentVersionTechniques, models, runs, techniques } from "../../db/schema";
 import { parseCsv } from "../../server/services/datasets/csv";
-import { enqueueRuns, insertFirstRuns } from "../../server/services/runs/queue";
+import { insertFirstRuns } from "../../server/services/runs/queue";
 import { signUp } from "../../server/services/users";
-import { startJobLoop } from "../../workers/job-loop";
-import { ZOO_MODELS, zooDir } from "../../workers/models/demo-models";
-import { addModel, DEMO_MODEL, getModel } from "../../workers/models/registry";
+import { DEMO_MODEL, getModel } from "../../workers/models/registry";
 import { launchChromium } from "./setup/browser";
+import { computeRuns, ensureZooModel } from "./setup/worker-runs";
 
 /**
  * The compare page in Chromium on runs computed for real: a published experiment (diffmean on
@@ -41,24 +39,10 @@ let page: Page;
 let experimentId: number;
 let techniqueName: string;
 const runIds: number[] = [];
-let cacheDir: string;
 
 function pairs() {
   const things = ["dog", "cat", "ball", "kite", "cake", "tree", "boat", "bird", "doll", "hat", "sun", "cup"];
   return things.map((t, i) => ({ positive: `Lily saw the ${t} and she was very happy ${i}.`, negative: `Lily saw the ${t} and she was very sad ${i}.` }));
-}
-
-/** Waits until the worker has finished these runs (it writes the status; failures end the wait with the reason). */
-async function waitForDone(ids: number[], timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await connection.db.select({ id: runs.id, status: runs.status, error: runs.error }).from(runs).where(inArray(runs.id, ids));
-    const bad = rows.find((r) => r.status === "failed" || r.status === "cancelled");
-    if (bad) throw new Error(`run ${bad.id} ended ${bad.status}: ${bad.error}`);
-    if (rows.length === ids.length && rows.every((r) => r.status === "done")) return;
-    if (Date.now() > deadline) throw new Error(`runs not done in time: ${JSON.stringify(rows)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 beforeAll(async () => {
@@ -67,12 +51,7 @@ beforeAll(async () => {
   const { db } = connection;
   const demo = await getModel(db, DEMO_MODEL.name);
   if (!demo || demo.status !== "ready" || !demo.sha256) throw new Error("e2e: the demo model is not ready");
-  // Registered from ../shared/fixtures/zoo (sha256-checked) with the zoo's facts, unless an earlier file did.
-  const facts = ZOO_MODELS.find((z) => z.name === ZOO_MODEL)!;
-  const zoo =
-    (await getModel(db, ZOO_MODEL)) ??
-    (await addModel(db, { source: path.join(zooDir(), `${ZOO_MODEL}.gguf`), name: ZOO_MODEL, licence: facts.licence, recipe: facts.recipe, heldOutLoss: facts.heldOutLoss }, { expectedSha256: facts.sha256 }));
-  if (zoo.status !== "ready" || !zoo.sha256) throw new Error(`e2e: ${ZOO_MODEL} is ${zoo.status}`);
+  const zoo = await ensureZooModel(db, ZOO_MODEL);
 
   const owner = await signUp(db, { email: `compare-${salt}@example.test`, password: `compare-password-${salt}`, name: `Compare ${salt}` });
   const now = new Date();
@@ -98,14 +77,7 @@ beforeAll(async () => {
   expect(runIds).toHaveLength(2);
 
   // The platform's worker computes both runs (the qwen2 graph is compiled on first use).
-  cacheDir = mkdtempSync(path.join(tmpdir(), "mechmap-e2e-compare-"));
-  const loop = await startJobLoop(inject("e2eDatabaseUrl"), { cacheDir, log: () => {} });
-  try {
-    await enqueueRuns(db, loop.boss, runIds);
-    await waitForDone(runIds, 110_000);
-  } finally {
-    await loop.stop();
-  }
+  await computeRuns(inject("e2eDatabaseUrl"), db, runIds, 110_000);
 
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage();
@@ -118,7 +90,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await connection?.close();
-  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 });
 
 describe("compare page", () => {
