@@ -78,7 +78,7 @@ export async function techniqueEvidence(db: Database, slug: string) {
             versions.map((v) => v.versionId),
           ),
         )
-        .orderBy(sql`${models.name} asc nulls last`, desc(runs.attempt), desc(runs.id))
+        .orderBy(sql`${models.name} asc nulls last`, desc(runs.id))
     : [];
   const items: EvidenceExperiment[] = versions.map((v) => {
     const perModel = new Map<string, EvidenceRun>();

@@ -56,7 +56,7 @@ export async function reproductionRates(db: Database, techniqueIds?: readonly nu
     .innerJoin(experiments, and(eq(experiments.id, experimentVersions.experimentId), eq(experiments.latestVersion, experimentVersions.version)))
     .innerJoin(experimentVersionTechniques, eq(experimentVersionTechniques.versionId, runs.versionId))
     .where(and(eq(runs.status, "done"), eq(experiments.state, "published"), techniqueIds ? inArray(experimentVersionTechniques.techniqueId, [...techniqueIds]) : undefined))
-    .orderBy(experimentVersionTechniques.techniqueId, runs.versionId, modelKey, desc(runs.attempt), desc(runs.id))
+    .orderBy(experimentVersionTechniques.techniqueId, runs.versionId, modelKey, desc(runs.id))
     .as("latest");
 
   const [counted, pending] = await Promise.all([

@@ -41,7 +41,7 @@ async function model(name: string, options: { status?: "ready" | "failed" | "com
 async function run(
   versionId: number,
   m: TestModel,
-  options: { status?: RunStatus; attempt?: number; verdict?: RunVerdict | null; value?: number; layer?: number; percent?: number } = {},
+  options: { status?: RunStatus; attempt?: number; verdict?: RunVerdict | null; value?: number; layer?: number; percent?: number; engine?: string } = {},
 ): Promise<number> {
   const status = options.status ?? "done";
   const done = status === "done";
@@ -51,8 +51,8 @@ async function run(
       versionId,
       modelId: m.id,
       modelSha256: m.sha256,
-      engineVersion: "test",
-      runKey: `${versionId}-${m.sha256}`,
+      engineVersion: options.engine ?? "test",
+      runKey: `${versionId}-${m.sha256}-${options.engine ?? "test"}`,
       attempt: options.attempt ?? 0,
       status,
       percent: options.percent ?? (done ? 100 : 0),
@@ -113,6 +113,17 @@ describe("compare matrix", () => {
     expect(cellOf(m, e.id, b.name)).toMatchObject({ verdict: "partly", run: { id: b1, status: "running", percent: 40 }, result: { runId: b0, verdict: "partly" } });
     expect(cellOf(m, e.id, c.name)).toEqual({ modelId: c.id, verdict: "not_run", run: null, result: null });
     expect(m.rows[0]!.reproduced).toBe(0);
+  });
+
+  it("after an engine upgrade the new engine's run (attempt 0 again) supersedes the old engine's reruns", async () => {
+    const s = salt();
+    const a = await model(`engine-a-${s}`);
+    const e = await experiment(`Engine upgrade ${s}`);
+    await run(e.versionId, a, { verdict: "reproduced", value: 0.8, engine: "old" });
+    await run(e.versionId, a, { attempt: 1, verdict: "not_reproduced", value: 0.6, engine: "old" });
+    const upgraded = await run(e.versionId, a, { verdict: "partly", value: 0.7, layer: 2, engine: "new" });
+    const m = await matrix({ q: s, models: [a.name] });
+    expect(cellOf(m, e.id, a.name)).toMatchObject({ verdict: "partly", run: { id: upgraded, attempt: 0 }, result: { runId: upgraded, verdict: "partly" } });
   });
 
   it("a queued or failed first attempt has no result (verdict 'not run'); a done run without a verdict is 'unchecked'", async () => {

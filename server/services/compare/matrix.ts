@@ -23,8 +23,9 @@ import { COMPARE_PAGE_SIZE, type CellVerdict, type CompareQuery, type CompareSor
  *
  * Two SQL statements per page, independent of the page size: the columns, then one statement that
  * returns the page's rows with their cells (as JSON) and the counts. Only the runs' summary columns
- * are read, never their metrics; latest attempts come from DISTINCT ON over the
- * runs_version_model_idx (version_id, model_id, attempt) order.
+ * are read, never their metrics; the latest run of a version on a model is the one queued last
+ * (highest id: a rerun, or the run of a newer engine, whose attempt restarts at 0), picked by
+ * DISTINCT ON within runs_version_model_idx (version_id, model_id, …).
  */
 
 export interface CompareCell {
@@ -145,7 +146,7 @@ export function matrixStatement(state: CompareQuery, modelIds: number[], sortMod
         select distinct on (r.version_id, r.model_id) r.version_id, r.model_id, r.verdict, r.headline_value
         from runs r
         where r.version_id in (select version_id from versions) and r.model_id = any(${ids}) and r.status = 'done'
-        order by r.version_id, r.model_id, r.attempt desc
+        order by r.version_id, r.model_id, r.id desc
       ),
       stats as (
         select v.version_id,
@@ -192,7 +193,7 @@ export function matrixStatement(state: CompareQuery, modelIds: number[], sortMod
         select distinct on (r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.status, r.percent
         from runs r
         where r.version_id = p.version_id and r.model_id = any(${ids})
-        order by r.model_id, r.attempt desc
+        order by r.model_id, r.id desc
       ) l
     ),
     finished as (
@@ -200,7 +201,7 @@ export function matrixStatement(state: CompareQuery, modelIds: number[], sortMod
         select distinct on (r.model_id) r.version_id, r.model_id, r.id, r.attempt, r.verdict, r.headline_metric, r.headline_value, r.headline_layer, r.finished_at
         from runs r
         where r.version_id = p.version_id and r.model_id = any(${ids}) and r.status = 'done'
-        order by r.model_id, r.attempt desc
+        order by r.model_id, r.id desc
       ) f
     ),
     -- Grouped once per version and joined (a subquery per row would rescan them for every row of a large export).

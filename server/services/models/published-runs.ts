@@ -42,7 +42,7 @@ export async function runCountsByModel(db: Queryable, modelIds?: readonly number
     .innerJoin(experimentVersions, eq(experimentVersions.id, runs.versionId))
     .innerJoin(experiments, latestVersionJoin)
     .where(and(...conditions))
-    .orderBy(runs.modelId, runs.versionId, desc(runs.attempt), desc(runs.id))
+    .orderBy(runs.modelId, runs.versionId, desc(runs.id))
     .as("latest_done");
   const rows = await db
     .select({
@@ -113,7 +113,7 @@ export async function modelRunsPage(db: Queryable, modelId: number, page: number
     .innerJoin(experimentVersions, eq(experimentVersions.id, runs.versionId))
     .innerJoin(experiments, latestVersionJoin)
     .where(where)
-    .orderBy(runs.versionId, sql`(${runs.status} = 'done') desc`, desc(runs.attempt), desc(runs.id))
+    .orderBy(runs.versionId, sql`(${runs.status} = 'done') desc`, desc(runs.id))
     .as("shown");
   const [items, [count]] = await Promise.all([
     db

@@ -131,7 +131,7 @@ export async function versionVerdicts(db: Database, viewer: SessionUser | null, 
     .from(runs)
     .leftJoin(models, eq(models.id, runs.modelId))
     .where(and(eq(runs.versionId, versionId), eq(runs.status, "done")))
-    .orderBy(modelKey, desc(runs.attempt), desc(runs.id));
+    .orderBy(modelKey, desc(runs.id));
   return rows
     .map((r) => ({ runId: r.runId, attempt: r.attempt, model: r.model, ...runChecks(r, version.claims, r.modelLayers) }))
     .sort((a, b) => a.model.localeCompare(b.model, "en"));
