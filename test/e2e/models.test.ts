@@ -151,7 +151,8 @@ describe("models pages", () => {
     await page.locator(`[data-testid="model-row"][data-model="${DEMO_MODEL.name}"]`).getByRole("link", { name: DEMO_MODEL.name, exact: true }).click();
     await page.waitForURL(new RegExp(`/models/${DEMO_MODEL.name}$`));
     await expect(page.getByTestId("model-name").textContent()).resolves.toBe(DEMO_MODEL.name);
-    expect(await page.title()).toContain(DEMO_MODEL.name);
+    // Next.js may stream the page's metadata after the body: wait for the title rather than read it once.
+    await page.waitForFunction((name) => document.title.includes(name), DEMO_MODEL.name);
     await expect(page.getByTestId("fact-parameters").textContent()).resolves.toBe(en(demo.parameterCount!));
     await expect(page.getByTestId("fact-layers").textContent()).resolves.toBe(String(demo.layers));
     await expect(page.getByTestId("fact-sha256").textContent()).resolves.toBe(DEMO_MODEL.sha256);
