@@ -4,3 +4,4 @@ export * from "./papers";
 export * from "./models";
 export * from "./platform";
 export * from "./experiments";
+export * from "./steer";
