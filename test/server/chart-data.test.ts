@@ -219,7 +219,7 @@ describe("runs.charts on stored runs", () => {
 
   it("is empty for a run without results", async () => {
     const charts = await ctx.as.member.runs.charts({ id: ids.queued });
-    expect(charts).toEqual({ nLayers: null, lines: [], steering: [], anchors: [], heatmaps: [], neuronMaps: [] });
+    expect(charts).toEqual({ nLayers: null, lines: [], steering: [], anchors: [], heatmaps: [], neuronMaps: [], causal: [] });
   });
 
   it("follows the run's visibility: a draft's run is hidden from anonymous viewers, shown to its author, moderators and admins", async () => {

@@ -16,6 +16,10 @@ export const METHOD_LABELS: Record<string, string> = {
   ablation: "Ablation",
   anchors: "Concept anchors",
   neuronMap: "Neuron map",
+  steeredGeneration: "Steered generation",
+  activationPatching: "Activation patching",
+  logitLens: "Logit lens",
+  attentionPatterns: "Attention patterns",
 };
 
 /** The text alternative of a per-layer chart: each metric series' peak. */

@@ -10,6 +10,7 @@ import { SteeringChart } from "../../_charts/steering-chart";
 import { CommentThread } from "../../_components/comments/comment-thread";
 import { VerdictBadge, verdictSentence } from "../../_components/verdict-badge";
 import { formatDateTime } from "../../_lib/format";
+import { CausalMethodView } from "./causal-view";
 import { anchorsSummary, heatmapSummary, lineSummary, METHOD_LABELS, neuronSummary, steeringSummary } from "./format";
 import { loadRun } from "./load";
 import { RunLive } from "./run-live";
@@ -52,7 +53,7 @@ export default async function RunPage({ params }: Props) {
   const done = run.status === "done";
   const methodNames = z.array(z.looseObject({ method: z.string() })).catch([]).parse(run.metrics?.methods ?? []);
   const methodIndexes = [
-    ...new Set([...charts.lines, ...charts.steering, ...charts.anchors, ...charts.heatmaps, ...charts.neuronMaps].map((c) => c.methodIndex)),
+    ...new Set([...charts.lines, ...charts.steering, ...charts.anchors, ...charts.heatmaps, ...charts.neuronMaps, ...charts.causal].map((c) => c.methodIndex)),
   ].sort((a, b) => a - b);
   const experimentHref = `/experiments/${experiment.id}?version=${experiment.version}`;
 
@@ -166,6 +167,11 @@ export default async function RunPage({ params }: Props) {
                   <h3 id={`method-${i}`}>
                     {METHOD_LABELS[method] ?? method} <span className="muted">(method {i + 1}, {method})</span>
                   </h3>
+                  {charts.causal
+                    .filter((v) => v.methodIndex === i)
+                    .map((v) => (
+                      <CausalMethodView key={`c${i}`} view={v} runId={run.id} />
+                    ))}
                   {charts.lines
                     .filter((c) => c.methodIndex === i)
                     .map((c) => {

@@ -4,6 +4,7 @@ import type { Database } from "~/db/client";
 import { runArtifacts } from "~/db/schema";
 import { float32FromBytes } from "../../artifacts/tensor-files";
 import type { SessionUser } from "../../trpc/context";
+import { causalViews } from "./causal-results";
 import { visibleRun } from "./read";
 
 /**
@@ -301,7 +302,7 @@ const factsShape = z.looseObject({ artifactDetails: z.array(z.unknown()).optiona
 /** Everything the run page's charts draw, or empty lists while the run has no results. */
 export async function runChartData(db: Database, viewer: SessionUser | null, runId: number) {
   const { run } = await visibleRun(db, viewer, runId);
-  const empty = { nLayers: null as number | null, lines: [] as LayerChart[], steering: [] as SteeringCurves[], anchors: [] as AnchorPositions[], heatmaps: [] as CosineHeatmap[], neuronMaps: [] as NeuronScatter[] };
+  const empty = { nLayers: null as number | null, lines: [] as LayerChart[], steering: [] as SteeringCurves[], anchors: [] as AnchorPositions[], heatmaps: [] as CosineHeatmap[], neuronMaps: [] as NeuronScatter[], causal: [] as ReturnType<typeof causalViews> };
   if (run.status !== "done" || run.metrics === null) return empty;
   const details = factsShape.safeParse(run.facts).data?.artifactDetails ?? [];
   const artifacts = await db
@@ -331,6 +332,8 @@ export async function runChartData(db: Database, viewer: SessionUser | null, run
     anchors: anchorPositions(run.metrics, details),
     heatmaps,
     neuronMaps,
+    /** The causal methods' views (spec version 2), each parsed or with the reason it cannot be shown. */
+    causal: causalViews(run.metrics),
   };
 }
 
