@@ -44,7 +44,7 @@ describe("control characters and out-of-range ids are refused by the schemas", (
     const before = await count(users);
     await expect(ctx.as.anonymous.users.signUp({ email: "nul@example.org", password: "a long passphrase", name: "Ada\u0000Lovelace" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: expect.stringMatching(/^name: .*control characters/),
+      message: expect.stringMatching(/^Name: .*control characters/),
     });
     expect(await count(users)).toBe(before);
   });
@@ -53,10 +53,10 @@ describe("control characters and out-of-range ids are refused by the schemas", (
     const before = await count(papers);
     const base = { title: "A fine title", authors: ["Ada"], abstract: "", links: [] };
     const cases: Array<[string, Parameters<typeof ctx.as.member.papers.create>[0], string]> = [
-      ["title", { ...base, title: "Sparse\u0000autoencoders" }, "title"],
-      ["author", { ...base, authors: ["Ada", "Bob\u0000"] }, "authors.1"],
-      ["abstract", { ...base, abstract: "We find\u0007 that" }, "abstract"],
-      ["venue", { ...base, venue: "NeurIPS\u0000" }, "venue"],
+      ["title", { ...base, title: "Sparse\u0000autoencoders" }, "Title"],
+      ["author", { ...base, authors: ["Ada", "Bob\u0000"] }, "Authors, item 2"],
+      ["abstract", { ...base, abstract: "We find\u0007 that" }, "Abstract"],
+      ["venue", { ...base, venue: "NeurIPS\u0000" }, "Venue"],
     ];
     for (const [field, input, path] of cases) {
       await expect(ctx.as.member.papers.create(input), field).rejects.toMatchObject({
@@ -68,22 +68,22 @@ describe("control characters and out-of-range ids are refused by the schemas", (
   });
 
   it("refuses a title with a line break but stores NFC-normalised, trimmed text", async () => {
-    await expect(ctx.as.member.papers.create({ title: "Two\nlines", authors: ["Ada"], links: [] })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/title: Keep this on one line/) });
+    await expect(ctx.as.member.papers.create({ title: "Two\nlines", authors: ["Ada"], links: [] })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/Title: Keep this on one line/) });
     const { id } = await ctx.as.member.papers.create({ title: "  Cafe\u0301 circuits  ", authors: ["Ada"], links: [] });
     const { paper } = await ctx.as.anonymous.papers.byId({ id });
     expect(paper.title).toBe("Caf\u00e9 circuits");
   });
 
   it("refuses NUL in a search query", async () => {
-    await expect(ctx.as.anonymous.papers.list({ query: "probe\u0000" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^query: /) });
+    await expect(ctx.as.anonymous.papers.list({ query: "probe\u0000" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^Query: /) });
   });
 
   it("range-checks integer ids instead of failing in the database", async () => {
-    await expect(ctx.as.anonymous.papers.byId({ id: 2_147_483_648 })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^id: /) });
+    await expect(ctx.as.anonymous.papers.byId({ id: 2_147_483_648 })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^Id: /) });
     await expect(ctx.as.anonymous.papers.byId({ id: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(ctx.as.member.papers.link({ paperId: 2_147_483_648, technique: "caa", relation: "applies" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: expect.stringMatching(/^paperId: /),
+      message: expect.stringMatching(/^Paper id: /),
     });
     await expect(ctx.as.anonymous.papers.byId({ id: 2_147_483_647 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
