@@ -1,6 +1,8 @@
 "use client";
 
 import { z } from "zod";
+// People-worded fallback messages for checks that run in the browser too.
+import "~/server/validation/zod-messages";
 
 // Before compiling its fast parsers, zod probes whether eval works (`Function("")` in a try/catch).
 // Our CSP forbids eval, so in the browser the probe fails, and Chromium reports it as a violation on

@@ -5,6 +5,23 @@ import { multiLine, singleLine } from "../validation/text";
 import { normalizeArxivId, normalizeDoi } from "./paper-identifiers";
 import { slugSchema } from "./technique-input";
 
+/** Limits of a paper's fields, in one place: the forms set the same `maxLength`s. */
+export const PAPER_LIMITS = {
+  title: 500,
+  author: 200,
+  authors: 200,
+  venue: 300,
+  abstract: 10_000,
+  arxivId: 100,
+  doi: 300,
+  url: 1_000,
+  bibtex: 20_000,
+  bibtexImport: 200_000,
+  links: 30,
+  note: 500,
+  aliasName: 200,
+} as const;
+
 /** Optional text: empty or missing becomes null; control characters are refused with a field message. */
 const optional = (text: z.ZodType<string, string>) =>
   text
@@ -14,32 +31,32 @@ const optional = (text: z.ZodType<string, string>) =>
 const optionalLine = (max: number, label?: string) => optional(singleLine({ max, label }));
 
 /** A note on a paper–technique link (one line). */
-export const paperNoteSchema = optionalLine(500, "The note");
+export const paperNoteSchema = optionalLine(PAPER_LIMITS.note, "The note");
 
 export const paperLinkSchema = z.object({
   technique: slugSchema,
-  relation: z.enum(PAPER_RELATIONS),
+  relation: z.enum(PAPER_RELATIONS, { message: "Choose how the paper relates to the technique (introduces, applies, extends, critiques, evaluates or surveys)." }),
   note: paperNoteSchema,
 });
 
 export const newPaperSchema = z.object({
-  title: singleLine({ min: 3, max: 500, label: "The title", minMessage: "Give the paper's title." }),
+  title: singleLine({ min: 3, max: PAPER_LIMITS.title, label: "The title", minMessage: "Give the paper's title." }),
   authors: z
-    .array(singleLine({ min: 1, max: 200, label: "An author's name", minMessage: "An author's name is empty." }))
+    .array(singleLine({ min: 1, max: PAPER_LIMITS.author, label: "An author's name", minMessage: "An author's name is empty." }))
     .min(1, "List at least one author.")
-    .max(200, "At most 200 authors."),
+    .max(PAPER_LIMITS.authors, `At most ${PAPER_LIMITS.authors} authors.`),
   year: z.number().int().min(1900, "The year looks wrong.").max(2100, "The year looks wrong.").nullish().transform((y) => y ?? null),
-  venue: optionalLine(300, "The venue"),
-  abstract: multiLine({ max: 10_000, label: "The abstract" }).default(""),
-  arxivId: optionalLine(100)
+  venue: optionalLine(PAPER_LIMITS.venue, "The venue"),
+  abstract: multiLine({ max: PAPER_LIMITS.abstract, label: "The abstract" }).default(""),
+  arxivId: optionalLine(PAPER_LIMITS.arxivId, "The arXiv id")
     .refine((v) => v === null || normalizeArxivId(v) !== null, "That is not an arXiv id; use a form like 2310.01405.")
     .transform((v) => (v ? normalizeArxivId(v) : null)),
-  doi: optionalLine(300)
+  doi: optionalLine(PAPER_LIMITS.doi, "The DOI")
     .refine((v) => v === null || normalizeDoi(v) !== null, "That is not a DOI; use a form like 10.18653/v1/2020.acl-main.647.")
     .transform((v) => (v ? normalizeDoi(v) : null)),
-  url: optionalLine(1_000, "The URL").refine((v) => v === null || /^https?:\/\//i.test(v), "The URL must start with http:// or https://."),
-  bibtex: optional(multiLine({ max: 20_000, label: "The BibTeX" })),
-  links: z.array(paperLinkSchema).max(30).default([]),
+  url: optionalLine(PAPER_LIMITS.url, "The URL").refine((v) => v === null || /^https?:\/\//i.test(v), "The URL must start with http:// or https://."),
+  bibtex: optional(multiLine({ max: PAPER_LIMITS.bibtex, label: "The BibTeX" })),
+  links: z.array(paperLinkSchema).max(PAPER_LIMITS.links, `Link at most ${PAPER_LIMITS.links} techniques at once.`).default([]),
   /** Set after the person saw the possible duplicates (same title, year and first author) and says this is another paper. */
   confirmNotDuplicate: z.boolean().default(false),
 });
@@ -68,15 +85,15 @@ export type PaperListInput = z.input<typeof paperListSchema>;
 export const bibtexImportSchema = z.object({
   bibtex: z
     .string()
-    .max(200_000, "At most 200,000 characters of BibTeX at once.")
-    .pipe(multiLine({ min: 10, max: 200_000, minMessage: "Paste at least one BibTeX entry." })),
-  links: z.array(paperLinkSchema).max(30).default([]),
+    .max(PAPER_LIMITS.bibtexImport, "At most 200,000 characters of BibTeX at once.")
+    .pipe(multiLine({ min: 10, max: PAPER_LIMITS.bibtexImport, label: "The BibTeX", minMessage: "Paste at least one BibTeX entry." })),
+  links: z.array(paperLinkSchema).max(PAPER_LIMITS.links, `Link at most ${PAPER_LIMITS.links} techniques at once.`).default([]),
   /** The person checked the possible duplicates of these entries and wants them added anyway. */
   confirmNotDuplicate: z.boolean().default(false),
 });
 
 /** Another name an author published under (e.g. after a name change). */
 export const authorAliasSchema = z.object({
-  name: singleLine({ min: 2, max: 200, label: "The name", minMessage: "Give the name as it appears on papers." }),
-  alias: singleLine({ min: 2, max: 200, label: "The other name", minMessage: "Give the other name." }),
+  name: singleLine({ min: 2, max: PAPER_LIMITS.aliasName, label: "The name", minMessage: "Give the name as it appears on papers." }),
+  alias: singleLine({ min: 2, max: PAPER_LIMITS.aliasName, label: "The other name", minMessage: "Give the other name." }),
 });

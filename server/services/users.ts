@@ -8,16 +8,20 @@ import { revokeSessions } from "../auth/sessions";
 import { beginSignInAttempt, markAttemptSucceeded } from "../auth/sign-in-throttle";
 import { DomainError, notFound } from "../errors";
 import { singleLine } from "../validation/text";
+import { USER_LIMITS } from "./user-input";
 
 export { SIGN_IN_LIMIT } from "../auth/sign-in-throttle";
 
-export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid email address.").max(254);
-export const passwordSchema = z.string().min(10, "Use a password of at least 10 characters.").max(200, "Use a password of at most 200 characters.");
+export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid email address.").max(USER_LIMITS.email);
+export const passwordSchema = z
+  .string()
+  .min(USER_LIMITS.passwordMin, `Use a password of at least ${USER_LIMITS.passwordMin} characters.`)
+  .max(USER_LIMITS.password, `Use a password of at most ${USER_LIMITS.password} characters.`);
 
 export const signUpSchema = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: singleLine({ min: 1, max: 100, label: "Your name", minMessage: "Tell us your name." }),
+  name: singleLine({ min: 1, max: USER_LIMITS.name, label: "Your name", minMessage: "Tell us your name." }),
 });
 
 export async function signUp(db: Database, input: z.infer<typeof signUpSchema>) {

@@ -7,11 +7,15 @@ import { DomainError } from "../errors";
 import { reportInternalError, ReportedError } from "../http/internal-error";
 import { BATCH_TOO_LARGE_MESSAGE } from "../http/limits";
 import { enforceRateLimit, RATE_LIMITS, type RateLimit } from "../services/rate-limit";
+import { fieldLabel } from "../validation/zod-messages";
 import type { Context } from "./context";
 
-/** "field.path: message" lines, the form a person can act on. */
+/**
+ * "Field: message" lines, the form a person can act on ("Authors, item 2: Remove the control
+ * characters…"). Importing zod-messages gives every schema people-worded fallback messages.
+ */
 export function readableZodMessage(error: ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("\n");
+  return error.issues.map((i) => (i.path.length ? `${fieldLabel(i.path)}: ${i.message}` : i.message)).join("\n");
 }
 
 // What fetchRequestHandler says when `maxBatchSize` is exceeded; replaced by a message that says the limit.

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { claimsSchema } from "../../experiments/claims";
 import { parseProbeSpec, type ProbeSpec } from "../../probes/spec";
-import { MAX_MARKDOWN_CHARS } from "../../render/markdown";
 import { idSchema, multiLine, singleLine } from "../../validation/text";
 import { slugSchema } from "../technique-input";
+import { EXPERIMENT_LIMITS } from "./limits";
 
 /**
  * What an author writes: the experiment's content (title, question, techniques, papers, spec,
@@ -22,10 +22,10 @@ export const specInputSchema = z.unknown().transform((value, ctx): ProbeSpec => 
 });
 
 export const experimentContentSchema = z.object({
-  title: singleLine({ min: 3, max: 200, label: "The title", minMessage: "Give the experiment a title of at least 3 characters." }),
-  question: multiLine({ max: MAX_MARKDOWN_CHARS, label: "The question" }).default(""),
-  techniques: z.array(slugSchema).max(20, "At most 20 techniques.").default([]),
-  paperIds: z.array(idSchema).max(50, "At most 50 papers.").default([]),
+  title: singleLine({ min: 3, max: EXPERIMENT_LIMITS.title, label: "The title", minMessage: "Give the experiment a title of at least 3 characters." }),
+  question: multiLine({ max: EXPERIMENT_LIMITS.question, label: "The question" }).default(""),
+  techniques: z.array(slugSchema).max(EXPERIMENT_LIMITS.techniques, `At most ${EXPERIMENT_LIMITS.techniques} techniques.`).default([]),
+  paperIds: z.array(idSchema).max(EXPERIMENT_LIMITS.papers, `At most ${EXPERIMENT_LIMITS.papers} papers.`).default([]),
   spec: specInputSchema,
   claims: claimsSchema.default([]),
 });
@@ -34,7 +34,7 @@ export type ExperimentContent = z.output<typeof experimentContentSchema>;
 export const updateExperimentSchema = experimentContentSchema.extend({
   id: idSchema,
   /** What changed, shown in the version history (a published experiment's edit makes a new version). */
-  changeNote: singleLine({ max: 500, label: "The change note" }).default(""),
+  changeNote: singleLine({ max: EXPERIMENT_LIMITS.changeNote, label: "The change note" }).default(""),
 });
 export type UpdateExperimentInput = z.output<typeof updateExperimentSchema>;
 
