@@ -13,10 +13,11 @@ function pageWindow(page: number, pageCount: number): Array<number | "gap"> {
   return out;
 }
 
-export function Pagination({ page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string }) {
+/** `label` names the navigation landmark; a page with two lists gives each its own (landmarks must differ). */
+export function Pagination({ page, pageCount, href, label = "Pages" }: { page: number; pageCount: number; href: (page: number) => string; label?: string }) {
   if (pageCount <= 1) return null;
   return (
-    <nav className="pagination" aria-label="Pages">
+    <nav className="pagination" aria-label={label}>
       <ul>
         {page > 1 && (
           <li>

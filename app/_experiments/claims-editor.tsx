@@ -56,7 +56,7 @@ export function ClaimsEditor({ rows, onChange, serverErrors }: { rows: ClaimRow[
                   ))}
                 </select>,
               )}
-              {field("model", "Model", <input className="input" {...aria("model")} value={r.model} onChange={(e) => update(r.key, { model: e.target.value })} placeholder="any" />)}
+              {field("model", "Model", <input className="input" {...aria("model")} value={r.model} maxLength={200} onChange={(e) => update(r.key, { model: e.target.value })} placeholder="any" />)}
             </div>
             <div className="field-row">
               {field(

@@ -5,6 +5,8 @@ import { useRouter } from "next/navigation";
 import { useCallback, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { claimSchema } from "~/server/experiments/claims";
 import { parseProbeSpec } from "~/server/probes/spec";
+import { EXPERIMENT_LIMITS } from "~/server/services/experiments/limits";
+import { fieldLabel } from "~/server/validation/zod-messages";
 import { FieldError, invalidProps } from "../_components/form-bits";
 import { errorInfo, type ErrorInfo } from "../_lib/errors";
 import { useTRPC } from "../_trpc/client";
@@ -94,14 +96,15 @@ export function ExperimentForm({ initial, options }: { initial: ExperimentFormIn
 
   function failFromServer(info: ErrorInfo) {
     setServerFields(info.fieldErrors);
-    const fields = Object.entries(info.fieldErrors);
+    // Paths as people read them: "Claims, item 2, value", not "claims.1.value".
+    const fields = Object.entries(info.fieldErrors).map(([path, message]): [string, string] => [path === "" ? "Experiment" : fieldLabel(path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p))), message]);
     fail({ message: fields.length > 0 ? "The server could not accept this: correct the marked fields." : info.message, fields });
   }
 
   /** Client-side checks first: a spec the engine refuses is not sent. */
   function localProblems(): Problem | null {
     const fields: Array<[string, string]> = [];
-    if (title.trim().length < 3) fields.push(["title", "Give the experiment a title of at least 3 characters."]);
+    if (title.trim().length < 3) fields.push(["Title", "Give the experiment a title of at least 3 characters."]);
     for (const issue of check.issues) fields.push([`spec: ${issue.path}`, issue.message]);
     claims.forEach((r, i) => {
       for (const [f, m] of Object.entries(claimRowErrors(r, i, {}))) fields.push([`claim ${i + 1}: ${f}`, m]);
@@ -207,12 +210,12 @@ export function ExperimentForm({ initial, options }: { initial: ExperimentFormIn
         <h2 id={`${id}-about`}>The question</h2>
         <div className="field">
           <label htmlFor={`${id}-title`}>Title</label>
-          <input id={`${id}-title`} className="input" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} {...invalidProps(`${id}-title-err`, fe.title)} />
+          <input id={`${id}-title`} className="input" value={title} maxLength={EXPERIMENT_LIMITS.title} onChange={(e) => setTitle(e.target.value)} {...invalidProps(`${id}-title-err`, fe.title)} />
           <FieldError id={`${id}-title-err`} message={fe.title} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-question`}>Question</label>
-          <textarea id={`${id}-question`} className="textarea" rows={6} value={question} onChange={(e) => setQuestion(e.target.value)} {...invalidProps(`${id}-question-err`, fe.question, `${id}-question-hint`)} />
+          <textarea id={`${id}-question`} className="textarea" rows={6} value={question} maxLength={EXPERIMENT_LIMITS.question} onChange={(e) => setQuestion(e.target.value)} {...invalidProps(`${id}-question-err`, fe.question, `${id}-question-hint`)} />
           <p id={`${id}-question-hint`} className="hint">
             Markdown with KaTeX math ($x^2$, $$\cos\theta$$). It is rendered when you save; the experiment page shows the result.
           </p>
@@ -269,7 +272,7 @@ export function ExperimentForm({ initial, options }: { initial: ExperimentFormIn
         {(published || initial.state === "draft" || experimentId !== null) && (
           <div className="field">
             <label htmlFor={`${id}-note`}>Change note{published ? "" : " (optional)"}</label>
-            <input id={`${id}-note`} className="input" value={changeNote} maxLength={500} onChange={(e) => setChangeNote(e.target.value)} {...invalidProps(`${id}-note-err`, fe.changeNote)} />
+            <input id={`${id}-note`} className="input" value={changeNote} maxLength={EXPERIMENT_LIMITS.changeNote} onChange={(e) => setChangeNote(e.target.value)} {...invalidProps(`${id}-note-err`, fe.changeNote)} />
             <FieldError id={`${id}-note-err`} message={fe.changeNote} />
           </div>
         )}

@@ -65,7 +65,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         </div>
       </div>
       <TechniqueProposals pending={pending} viewerId={me.id} />
-      <Pagination page={queue.page} pageCount={queue.pageCount} href={href} />
+      <Pagination page={queue.page} pageCount={queue.pageCount} href={href} label="Pages of proposals" />
 
       <section aria-labelledby="review-papers" className="review-papers" data-testid="review-papers">
         <h2 id="review-papers">Papers waiting for review ({unreviewed.total})</h2>
@@ -99,7 +99,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 </li>
               ))}
             </ul>
-            <Pagination page={papersPage} pageCount={unreviewed.pageCount} href={papersHref} />
+            <Pagination page={papersPage} pageCount={unreviewed.pageCount} href={papersHref} label="Pages of papers waiting for review" />
           </>
         )}
       </section>

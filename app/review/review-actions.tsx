@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
-import { FormError } from "../_components/form-bits";
+import { FocusedFormError } from "../_components/focused-form-error";
 import { errorInfo } from "../_lib/errors";
 import { useTRPC } from "../_trpc/client";
 
@@ -31,7 +31,7 @@ export function ReviewActions({ revisionId, slug, ownEdit }: { revisionId: numbe
       onSubmit={(e) => e.preventDefault()}
       aria-label={`Review proposal #${revisionId}`}
     >
-      <FormError message={err?.message ?? null} />
+      <FocusedFormError message={err?.message ?? null} attempt={review.error} />
       <div className="field">
         <label htmlFor={`${id}-comment`}>Comment for the author (optional)</label>
         <textarea id={`${id}-comment`} className="textarea" rows={2} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useId, useState, type FormEvent } from "react";
-import { FormError } from "../_components/form-bits";
+import { USER_LIMITS } from "~/server/services/user-input";
+import { FocusedFormError } from "../_components/focused-form-error";
 import { safeCallbackUrl } from "../_lib/callback-url";
 import { OAuthButtons } from "./oauth-buttons";
 
@@ -13,6 +14,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+  // Counts failed submits, so a second failure with the same message moves the focus to it again.
+  const [attempt, setAttempt] = useState(0);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -22,6 +25,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       const res = await signIn("credentials", { email, password, redirect: false, callbackUrl });
       if (!res || res.error) {
         setError(!res || res.error === "CredentialsSignin" ? "Wrong email or password." : (res.error ?? "Signing in failed."));
+        setAttempt((n) => n + 1);
         setBusy(false);
         return;
       }
@@ -30,6 +34,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       window.location.assign(safeCallbackUrl(callbackUrl));
     } catch {
       setError("Could not reach the server. Try again.");
+      setAttempt((n) => n + 1);
       setBusy(false);
     }
   }
@@ -37,10 +42,10 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
   return (
     <>
       <form className="form card" onSubmit={(e) => void onSubmit(e)} data-testid="signin-form">
-        <FormError message={error} />
+        <FocusedFormError message={error} attempt={attempt} />
         <div className="field">
           <label htmlFor={`${id}-email`}>Email</label>
-          <input id={`${id}-email`} className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input id={`${id}-email`} className="input" type="email" autoComplete="email" required maxLength={USER_LIMITS.email} value={email} onChange={(e) => setEmail(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-password`}>Password</label>
@@ -50,6 +55,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
             type="password"
             autoComplete="current-password"
             required
+            maxLength={USER_LIMITS.password}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />

@@ -4,7 +4,9 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useId, useState, type FormEvent } from "react";
-import { FieldError, FormError, invalidProps } from "../_components/form-bits";
+import { USER_LIMITS } from "~/server/services/user-input";
+import { FocusedFormError } from "../_components/focused-form-error";
+import { FieldError, invalidProps } from "../_components/form-bits";
 import { errorInfo } from "../_lib/errors";
 import { useTRPC } from "../_trpc/client";
 import { OAuthButtons } from "../signin/oauth-buttons";
@@ -46,10 +48,10 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <>
       <form className="form card" onSubmit={onSubmit} noValidate data-testid="signup-form">
-        <FormError message={signInError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null)} />
+        <FocusedFormError message={signInError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null)} attempt={signUp.error} />
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} className="input" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} {...invalidProps(`${id}-name-err`, fe.name)} />
+          <input id={`${id}-name`} className="input" autoComplete="name" maxLength={USER_LIMITS.name} value={name} onChange={(e) => setName(e.target.value)} {...invalidProps(`${id}-name-err`, fe.name)} />
           <FieldError id={`${id}-name-err`} message={fe.name} />
         </div>
         <div className="field">
@@ -59,6 +61,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
             className="input"
             type="email"
             autoComplete="email"
+            maxLength={USER_LIMITS.email}
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             {...invalidProps(`${id}-email-err`, fe.email)}
@@ -72,12 +75,13 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
             className="input"
             type="password"
             autoComplete="new-password"
+            maxLength={USER_LIMITS.password}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             {...invalidProps(`${id}-password-err`, fe.password, `${id}-password-hint`)}
           />
           <p id={`${id}-password-hint`} className="hint">
-            At least 10 characters.
+            At least {USER_LIMITS.passwordMin} characters.
           </p>
           <FieldError id={`${id}-password-err`} message={fe.password} />
         </div>

@@ -1,7 +1,8 @@
 "use client";
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from "react";
-import { FieldError, FormError, invalidProps } from "../form-bits";
+import { FocusedFormError } from "../focused-form-error";
+import { FieldError, invalidProps } from "../form-bits";
 import { errorInfo } from "../../_lib/errors";
 
 interface Props {
@@ -25,6 +26,8 @@ export function CommentForm({ label, submitLabel, initial = "", maxChars, pendin
   const err = error ? errorInfo(error) : null;
   const fieldError = err?.fieldErrors.body;
   const over = body.length > maxChars;
+  // A text longer than the limit can only come from `initial`; the box refuses more typing.
+  const localError = over ? `At most ${maxChars.toLocaleString("en")} characters.` : undefined;
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -61,7 +64,9 @@ export function CommentForm({ label, submitLabel, initial = "", maxChars, pendin
         onKeyDown={onKey}
         autoFocus={autoFocus}
         required
-        {...invalidProps(`${id}-error`, fieldError ?? (over ? `At most ${maxChars.toLocaleString("en")} characters.` : undefined), `${id}-hint`)}
+        maxLength={Math.max(maxChars, initial.length)}
+        {...invalidProps(`${id}-error`, localError, `${id}-hint`)}
+        aria-invalid={localError || fieldError ? true : undefined}
       />
       <p id={`${id}-hint`} className="hint">
         Markdown and $maths$. Ctrl+Enter sends{onCancel ? ", Escape cancels" : ""}.{" "}
@@ -69,8 +74,9 @@ export function CommentForm({ label, submitLabel, initial = "", maxChars, pendin
           {body.length.toLocaleString("en")} / {maxChars.toLocaleString("en")}
         </span>
       </p>
-      <FieldError id={`${id}-error`} message={fieldError ?? (over ? `At most ${maxChars.toLocaleString("en")} characters.` : undefined)} />
-      <FormError message={err && !fieldError ? err.message : null} />
+      <FieldError id={`${id}-error`} message={localError} />
+      {/* The server's refusal takes the focus, so it is heard even when the box is the last thing on screen. */}
+      <FocusedFormError message={err ? (fieldError ?? err.message) : null} attempt={error} />
       <div className="comment-form__actions">
         <button type="submit" className="button button--small" disabled={pending || over || body.trim() === ""}>
           {pending ? "Sending…" : submitLabel}

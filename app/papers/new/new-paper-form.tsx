@@ -4,7 +4,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { FieldError, FormError, invalidProps } from "../../_components/form-bits";
+import { PAPER_LIMITS } from "~/server/services/paper-input";
+import { FocusedFormError } from "../../_components/focused-form-error";
+import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
@@ -81,6 +83,8 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
   const [abstract, setAbstract] = useState("");
   const [links, setLinks] = useState<LinkRow[]>(() => [newLinkRow()]);
   const [localError, setLocalError] = useState<string | null>(null);
+  // Counts refused submits, so the error summary takes the focus again even when its text is the same.
+  const [attempt, setAttempt] = useState(0);
   const queryClient = useQueryClient();
 
   /** "Fill from arXiv / DOI": the looked-up metadata replaces the fields (the person reviews it before saving). */
@@ -114,6 +118,7 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
     const y = year.trim();
     if (y !== "" && !/^\d{4}$/.test(y)) {
       setLocalError("Give the year as four digits, e.g. 2023.");
+      setAttempt((n) => n + 1);
       return;
     }
     create.mutate({
@@ -148,11 +153,11 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
           onAddAnyway={() => create.mutate({ ...lookalike, confirmNotDuplicate: true })}
         />
       ) : (
-        <FormError message={localError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null)} />
+        <FocusedFormError message={localError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null)} attempt={localError ? attempt : create.error} />
       )}
       <div className="field">
         <label htmlFor={`${id}-title`}>Title</label>
-        <input id={`${id}-title`} className="input" value={title} onChange={(e) => setTitle(e.target.value)} required {...invalidProps(`${id}-title-err`, fe.title)} />
+        <input id={`${id}-title`} className="input" maxLength={PAPER_LIMITS.title} value={title} onChange={(e) => setTitle(e.target.value)} required {...invalidProps(`${id}-title-err`, fe.title)} />
         <FieldError id={`${id}-title-err`} message={fe.title} />
       </div>
       <div className="field">
@@ -161,6 +166,7 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
           id={`${id}-authors`}
           className="textarea"
           rows={4}
+          maxLength={PAPER_LIMITS.authors * (PAPER_LIMITS.author + 1)}
           value={authors}
           onChange={(e) => setAuthors(e.target.value)}
           {...invalidProps(`${id}-authors-err`, authorsError, `${id}-authors-hint`)}
@@ -173,35 +179,35 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-year`}>Year</label>
-          <input id={`${id}-year`} className="input" inputMode="numeric" value={year} onChange={(e) => setYear(e.target.value)} {...invalidProps(`${id}-year-err`, fe.year)} />
+          <input id={`${id}-year`} className="input" inputMode="numeric" maxLength={4} value={year} onChange={(e) => setYear(e.target.value)} {...invalidProps(`${id}-year-err`, fe.year)} />
           <FieldError id={`${id}-year-err`} message={fe.year} />
         </div>
         <div className="field" style={{ gridColumn: "span 2" }}>
           <label htmlFor={`${id}-venue`}>Venue</label>
-          <input id={`${id}-venue`} className="input" value={venue} placeholder="e.g. NeurIPS 2023" onChange={(e) => setVenue(e.target.value)} {...invalidProps(`${id}-venue-err`, fe.venue)} />
+          <input id={`${id}-venue`} className="input" maxLength={PAPER_LIMITS.venue} value={venue} placeholder="e.g. NeurIPS 2023" onChange={(e) => setVenue(e.target.value)} {...invalidProps(`${id}-venue-err`, fe.venue)} />
           <FieldError id={`${id}-venue-err`} message={fe.venue} />
         </div>
       </div>
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-arxiv`}>arXiv id</label>
-          <input id={`${id}-arxiv`} className="input" value={arxivId} placeholder="2310.01405" onChange={(e) => setArxivId(e.target.value)} {...invalidProps(`${id}-arxiv-err`, fe.arxivId)} />
+          <input id={`${id}-arxiv`} className="input" maxLength={PAPER_LIMITS.arxivId} value={arxivId} placeholder="2310.01405" onChange={(e) => setArxivId(e.target.value)} {...invalidProps(`${id}-arxiv-err`, fe.arxivId)} />
           <FieldError id={`${id}-arxiv-err`} message={fe.arxivId} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-doi`}>DOI</label>
-          <input id={`${id}-doi`} className="input" value={doi} placeholder="10.18653/v1/…" onChange={(e) => setDoi(e.target.value)} {...invalidProps(`${id}-doi-err`, fe.doi)} />
+          <input id={`${id}-doi`} className="input" maxLength={PAPER_LIMITS.doi} value={doi} placeholder="10.18653/v1/…" onChange={(e) => setDoi(e.target.value)} {...invalidProps(`${id}-doi-err`, fe.doi)} />
           <FieldError id={`${id}-doi-err`} message={fe.doi} />
         </div>
       </div>
       <div className="field">
         <label htmlFor={`${id}-url`}>URL</label>
-        <input id={`${id}-url`} className="input" type="url" value={url} placeholder="https://…" onChange={(e) => setUrl(e.target.value)} {...invalidProps(`${id}-url-err`, fe.url)} />
+        <input id={`${id}-url`} className="input" type="url" maxLength={PAPER_LIMITS.url} value={url} placeholder="https://…" onChange={(e) => setUrl(e.target.value)} {...invalidProps(`${id}-url-err`, fe.url)} />
         <FieldError id={`${id}-url-err`} message={fe.url} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-abstract`}>Abstract</label>
-        <textarea id={`${id}-abstract`} className="textarea" rows={6} value={abstract} onChange={(e) => setAbstract(e.target.value)} {...invalidProps(`${id}-abstract-err`, fe.abstract)} />
+        <textarea id={`${id}-abstract`} className="textarea" rows={6} maxLength={PAPER_LIMITS.abstract} value={abstract} onChange={(e) => setAbstract(e.target.value)} {...invalidProps(`${id}-abstract-err`, fe.abstract)} />
         <FieldError id={`${id}-abstract-err`} message={fe.abstract} />
       </div>
       <TechniqueLinks rows={links} onChange={setLinks} options={options} fieldErrors={fe} />
@@ -231,7 +237,7 @@ function BibtexForm({ options }: { options: TechniqueOption[] }) {
 
   return (
     <form className="form card" onSubmit={onSubmit} noValidate data-testid="paper-bibtex-form">
-      <FormError message={err ? (Object.keys(fe).length > 0 && !fe.bibtex ? "Please correct the marked fields." : fe.bibtex ? null : err.message) : null} />
+      <FocusedFormError message={err ? (Object.keys(fe).length > 0 && !fe.bibtex ? "Please correct the marked fields." : fe.bibtex ? "Please correct the BibTeX." : err.message) : null} attempt={importBibtex.error} />
       {result && (
         <div className="notice notice--success" role="status" data-testid="bibtex-result">
           <p>
@@ -267,6 +273,7 @@ function BibtexForm({ options }: { options: TechniqueOption[] }) {
           id={`${id}-bibtex`}
           className="textarea textarea--code"
           value={bibtex}
+          maxLength={PAPER_LIMITS.bibtexImport}
           spellCheck={false}
           placeholder={"@article{rimsky2023steering,\n  title  = {Steering Llama 2 via Contrastive Activation Addition},\n  author = {Rimsky, Nina and Gabrieli, Nick and ...},\n  year   = {2023},\n  eprint = {2312.06681},\n  archivePrefix = {arXiv}\n}"}
           onChange={(e) => setBibtex(e.target.value)}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId } from "react";
+import { PAPER_LIMITS } from "~/server/services/paper-input";
 import { FieldError } from "../../_components/form-bits";
 import { PAPER_RELATION_LABELS, PAPER_RELATIONS, type PaperRelation } from "../../_lib/facets";
 import type { TechniqueOption } from "../../_lib/types";
@@ -50,6 +51,7 @@ export function TechniqueLinks({
                   value={row.technique}
                   onChange={(e) => update(row.key, { technique: e.target.value })}
                   aria-invalid={techniqueError ? true : undefined}
+                  aria-describedby={techniqueError ? `${id}-t-${row.key}-err` : undefined}
                 >
                   <option value="">Choose a technique…</option>
                   {options.map((o) => (
@@ -77,7 +79,7 @@ export function TechniqueLinks({
               </div>
               <div className="field">
                 <label htmlFor={`${id}-n-${row.key}`}>Note (optional)</label>
-                <input id={`${id}-n-${row.key}`} className="input" value={row.note} maxLength={500} onChange={(e) => update(row.key, { note: e.target.value })} />
+                <input id={`${id}-n-${row.key}`} className="input" value={row.note} maxLength={PAPER_LIMITS.note} onChange={(e) => update(row.key, { note: e.target.value })} />
               </div>
               <button type="button" className="button button--ghost button--small" onClick={() => onChange(rows.filter((r) => r.key !== row.key))} aria-label={`Remove technique link ${i + 1}`}>
                 Remove

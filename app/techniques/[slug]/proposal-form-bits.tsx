@@ -1,22 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef } from "react";
 import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
-import { FieldError, FormError, invalidProps } from "../../_components/form-bits";
-
-/** The form's error summary; it takes the focus when it appears, so an error off screen is still heard and seen. */
-export function FocusedFormError({ message }: { message: string | null }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (message) ref.current?.focus();
-  }, [message]);
-  return (
-    <div ref={ref} tabIndex={-1} className="form-error-anchor">
-      <FormError message={message} />
-    </div>
-  );
-}
+import { FieldError, invalidProps } from "../../_components/form-bits";
 
 /** "Proposal #12 is waiting for review", with its permalink (where it can be discussed). */
 export function ProposalSent({ id, what }: { id: number; what: string }) {

@@ -7,7 +7,8 @@ import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
-import { FocusedFormError, ProposalSent, ReasonField } from "./proposal-form-bits";
+import { FocusedFormError } from "../../_components/focused-form-error";
+import { ProposalSent, ReasonField } from "./proposal-form-bits";
 
 /** Merge this technique into another (duplicates, or a technique that is really another's name). */
 export function ProposeMergeForm({ slug, name, options }: { slug: string; name: string; options: TechniqueOption[] }) {

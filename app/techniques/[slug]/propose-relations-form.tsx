@@ -7,7 +7,8 @@ import { MAX_RELATION_CHANGES } from "~/server/services/proposals/input";
 import { errorInfo } from "../../_lib/errors";
 import type { RelationKind, TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
-import { firstFieldError, FocusedFormError, ProposalSent, ReasonField } from "./proposal-form-bits";
+import { FocusedFormError } from "../../_components/focused-form-error";
+import { firstFieldError, ProposalSent, ReasonField } from "./proposal-form-bits";
 
 /** A relation of this technique as it stands, for the "remove" list. */
 export interface ExistingRelation {

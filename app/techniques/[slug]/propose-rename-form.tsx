@@ -7,7 +7,8 @@ import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
 import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import { useTRPC } from "../../_trpc/client";
-import { FocusedFormError, ProposalSent, ReasonField } from "./proposal-form-bits";
+import { FocusedFormError } from "../../_components/focused-form-error";
+import { ProposalSent, ReasonField } from "./proposal-form-bits";
 
 /** A new name and/or slug for the technique; the old slug will redirect. */
 export function ProposeRenameForm({ slug, name }: { slug: string; name: string }) {
