@@ -6,12 +6,24 @@
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { z } from "zod";
+import { kvDecode } from "./generate/kv-decode";
+import { validateGenerateRequest } from "./generate/request";
 import { getOrCompileGraph, type CachedGraph, type GraphCacheOptions } from "./graph-cache";
 import { loadModelWeights } from "./load-weights";
 import { ABLATION_INPUT, LOGITS_OUTPUT, hookWidth, normalizeSpec, parseHook, steeringInputName, type GraphSpec } from "./onnx";
 import { sharedSessionCache, type SessionCache } from "./session-cache";
 import { loadTokenizer } from "./tokenizers/load-tokenizer";
-import type { ForwardRequest, ForwardResult, HookName, HostedModel, ModelConfig, ModelWeights, Tokenizer } from "./types";
+import type {
+  ForwardRequest,
+  ForwardResult,
+  GenerateRequest,
+  GenerateResult,
+  HookName,
+  HostedModel,
+  ModelConfig,
+  ModelWeights,
+  Tokenizer,
+} from "./types";
 
 export interface HostedModelOptions extends GraphCacheOptions {
   /** Display name (default: the file name). */
@@ -92,6 +104,34 @@ export class OnnxHostedModel implements HostedModel {
     const taps = new Map<HookName, Float32Array[]>();
     for (const h of ns.hooks) taps.set(h.name, collected.get(h.name)!);
     return { logits: ns.logits ? collected.get(LOGITS_OUTPUT)! : null, taps };
+  }
+
+  /** Prefill, then one position per step through the KV-cache graph (see generate/kv-decode.ts). */
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const r = validateGenerateRequest(request, this.config, this.tokenizer, this.name);
+    // the forward validation checks the ids and interventions and sums/orthonormalises them
+    const prepared = this.validate({ inputIds: r.prompts, taps: [], logits: true, steering: request.steering, ablation: request.ablation });
+    const spec: GraphSpec = { ...prepared.spec, kvCache: true };
+    const ns = normalizeSpec(spec, this.config);
+    const d = this.config.dModel;
+    const constantFeeds: Record<string, ort.Tensor> = {};
+    for (const L of ns.steeringBlocks) constantFeeds[steeringInputName(L)] = new ort.Tensor("float32", prepared.steering.get(L)!.slice(), [1, 1, d]);
+    if (ns.ablationBlocks.length > 0 && prepared.ablation) {
+      constantFeeds[ABLATION_INPUT] = new ort.Tensor("float32", prepared.ablation.directions.slice(), [prepared.ablation.k, d]);
+    }
+    const graph = await this.prepare(spec);
+    return this.sessions.with(graph.key, graph.path, graph.bytes, (session) =>
+      kvDecode(session, {
+        config: this.config,
+        prompts: r.prompts,
+        maxNewTokens: r.maxNewTokens,
+        stopIds: r.stopIds,
+        sampling: r.sampling,
+        constantFeeds,
+        onStep: request.onStep,
+        signal: request.signal,
+      }),
+    );
   }
 
   private validate(request: ForwardRequest): PreparedRequest {

@@ -110,10 +110,37 @@ export interface ForwardResult {
   taps: Map<HookName, Float32Array[]>;
 }
 
+export interface GenerateRequest {
+  /** Token ids including BOS; ragged batches allowed. */
+  prompts: number[][];
+  maxNewTokens: number;
+  /** Default: [tokenizer.eosId] when the tokenizer has one. The stop id is included in the output. */
+  stopIds?: number[];
+  /** Absent or temperature 0 → greedy (argmax, ties → lowest id). */
+  sampling?: { temperature: number; topP: number; seed: number };
+  /** [d] vectors only; added after the block at every position, prompt and generated alike. */
+  steering?: SteeringIntervention[];
+  ablation?: AblationIntervention;
+  /** Awaited after every step with the token each sequence produced (null once it has stopped). */
+  onStep?: (step: number, tokens: Array<number | null>) => void | Promise<void>;
+  /** Checked between steps; throws its reason when aborted. */
+  signal?: AbortSignal;
+}
+
+export interface GenerateResult {
+  /** Generated ids only, per prompt (the stop id included when hit). */
+  tokens: number[][];
+  /** log p of each generated token under the (steered) model's temperature-1 distribution. */
+  logProbs: number[][];
+  stoppedBy: Array<"stop" | "budget">;
+}
+
 /** A model ready to run in this process. */
 export interface HostedModel {
   readonly name: string;
   readonly config: ModelConfig;
   readonly tokenizer: Tokenizer;
   forward(request: ForwardRequest): Promise<ForwardResult>;
+  /** Autoregressive generation with a KV cache (prefill, then one position per step). */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
 }

@@ -38,8 +38,16 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
 
   // q: [B, S, KvH*G, D] → [B, S, KvH, G, D] → [B, KvH, G, S, D] → [B, KvH, G*S, D]
   const qg = g.reshape(g.transpose(g.reshape(q, [0, 0, KvH, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
-  const kT = g.transpose(k, [0, 2, 3, 1]); // [B, KvH, D, S]
-  const vh = g.transpose(v, [0, 2, 1, 3]); // [B, KvH, S, D]
+  let kT = g.transpose(k, [0, 2, 3, 1]); // [B, KvH, D, S]
+  let vh = g.transpose(v, [0, 2, 1, 3]); // [B, KvH, S, D]
+  if (ctx.kvCache) {
+    // KV-cache graph: keys/values of the P cached positions come first → [B, KvH, P + S, D]
+    const past = ctx.kvCache.past(layer);
+    const keys = g.concat([past.key, g.transpose(k, [0, 2, 1, 3])], 2);
+    vh = g.concat([past.value, vh], 2);
+    ctx.kvCache.present(layer, keys, vh);
+    kT = g.transpose(keys, [0, 1, 3, 2]);
+  }
 
   const scores = g.div(g.matmul(qg, kT), g.constFloat([Math.sqrt(D)]));
   const probs = g.softmax(g.add(scores, seqInfo.attentionBias), -1);

@@ -5,6 +5,11 @@
  *          steer.{L} [batch|1, seq|1, d] float per steered block, ablate.directions [k, d] float.
  * Outputs: the requested hooks [batch, seq, width] (named as the hook) and optionally logits
  *          [batch, seq, vocab]. Blocks after the last one an output depends on are not built.
+ *
+ * With spec.kvCache (incremental decoding) input_ids holds only the new tokens, attention_mask is
+ * [batch, past + seq], past_key.{L} / past_value.{L} [batch, nKvHeads, past, headDim] (past may be 0)
+ * come in, present_key.{L} / present_value.{L} [batch, nKvHeads, past + seq, headDim] go out, and
+ * logits are [batch, 1, vocab] for the last position only.
  */
 import type { ModelConfig, ModelWeights } from "../types";
 import { GraphBuilder, type Value } from "./builder";
@@ -15,13 +20,17 @@ import {
   LOGITS_OUTPUT,
   hookWidth,
   normalizeSpec,
+  pastKeyInputName,
+  pastValueInputName,
+  presentKeyOutputName,
+  presentValueOutputName,
   steeringInputName,
   type GraphSpec,
   type NormalizedSpec,
 } from "./hooks";
 import { ablate, steer } from "./interventions";
 import { modelNorm } from "./norms";
-import { sequenceInfo } from "./positions";
+import { kvSequenceInfo, sequenceInfo } from "./positions";
 import { WeightBinder } from "./weights";
 
 /** Bump whenever the emitted graph changes for the same weights and spec (keys the disk cache). */
@@ -50,7 +59,19 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
   const { dModel: d, vocabSize: V } = config;
 
   const inputIds = g.input("input_ids", "int64", ["batch", "seq"]);
-  const mask = g.input("attention_mask", "int64", ["batch", "seq"]);
+  const mask = g.input("attention_mask", "int64", ["batch", ns.kvCache ? "total" : "seq"]);
+  const presents: Array<{ layer: number; key: Value; value: Value }> = [];
+  if (ns.kvCache) {
+    const { nKvHeads: KvH, headDim: D } = config;
+    const past = Array.from({ length: config.nLayers }, (_, L) => ({
+      key: g.input(pastKeyInputName(L), "float", ["batch", KvH, "past", D]),
+      value: g.input(pastValueInputName(L), "float", ["batch", KvH, "past", D]),
+    }));
+    ctx.kvCache = {
+      past: (L) => past[L]!,
+      present: (layer, key, value) => void presents.push({ layer, key, value }),
+    };
+  }
   const steering = new Map<number, Value>();
   for (const L of ns.steeringBlocks) steering.set(L, g.input(steeringInputName(L), "float", ["steer_batch", "steer_seq", d]));
   let directions: { u: Value; uT: Value } | null = null;
@@ -67,7 +88,7 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
   };
 
   let seqInfoCache: SequenceInfo | null = null;
-  const seqInfo = (): SequenceInfo => (seqInfoCache ??= sequenceInfo(ctx, inputIds, mask));
+  const seqInfo = (): SequenceInfo => (seqInfoCache ??= (ns.kvCache ? kvSequenceInfo : sequenceInfo)(ctx, inputIds, mask));
 
   const embed = g.gather(ctx.w.plain("token_embd.weight", [V, d]), inputIds);
   tap("hook_embed", embed);
@@ -101,13 +122,24 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
     outputs.push({ name: hook.name, width });
   }
   if (ns.logits) {
-    const final = modelNorm(ctx, resid, "output_norm");
+    // decoding needs only the last position's next-token logits
+    const last = ns.kvCache ? g.gather(resid, g.constInt64([-1]), 1) : resid;
+    const final = modelNorm(ctx, last, "output_norm");
     const head = ctx.w.plain(config.tiedEmbeddings ? "token_embd.weight" : "output.weight", [V, d]);
     // Gemm with transB reads the [vocab, d] matrix as stored (no transposed copy of a tied embedding)
     const flat = g.gemmTransB(g.reshape(final, [-1, d]), head);
-    const shape = g.concat([g.shape(inputIds), g.constInt64([V])], 0);
-    g.output(g.reshape(flat, shape), LOGITS_OUTPUT, "float", ["batch", "seq", V]);
+    if (ns.kvCache) {
+      g.output(g.reshape(flat, [-1, 1, V]), LOGITS_OUTPUT, "float", ["batch", 1, V]);
+    } else {
+      const shape = g.concat([g.shape(inputIds), g.constInt64([V])], 0);
+      g.output(g.reshape(flat, shape), LOGITS_OUTPUT, "float", ["batch", "seq", V]);
+    }
     outputs.push({ name: LOGITS_OUTPUT, width: V });
+  }
+  for (const p of presents) {
+    const dims = ["batch", config.nKvHeads, "total", config.headDim];
+    g.output(p.key, presentKeyOutputName(p.layer), "float", dims);
+    g.output(p.value, presentValueOutputName(p.layer), "float", dims);
   }
 
   return {

@@ -7,6 +7,14 @@ export interface BuildContext {
   g: GraphBuilder;
   w: WeightBinder;
   config: ModelConfig;
+  /** Present only in KV-cache graphs (GraphSpec.kvCache): attention reads the past, reports the present. */
+  kvCache?: KvCacheIo;
+}
+
+/** Per-layer key/value cache graph inputs and outputs, [batch, nKvHeads, positions, headDim] (keys after RoPE). */
+export interface KvCacheIo {
+  past(layer: number): { key: Value; value: Value };
+  present(layer: number, key: Value, value: Value): void;
 }
 
 /** Per-forward tensors derived once from the inputs and shared by all blocks. */

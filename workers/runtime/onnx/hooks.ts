@@ -61,9 +61,15 @@ export interface GraphSpec {
   steeringBlocks: number[];
   /** Blocks after which the directions input `ablate.directions` is projected out. */
   ablationBlocks: number[];
+  /**
+   * Incremental decoding graph: past_key.{L}/past_value.{L} inputs, present_* outputs, the mask
+   * spans past + current positions, and logits only for the last position (no taps).
+   */
+  kvCache?: boolean;
 }
 
 export interface NormalizedSpec extends GraphSpec {
+  kvCache: boolean;
   hooks: ParsedHook[];
   /** Last block whose output residual stream is needed (-1: none). */
   lastStreamBlock: number;
@@ -79,6 +85,8 @@ export function normalizeSpec(spec: GraphSpec, config: ModelConfig): NormalizedS
   const taps = [...new Set(spec.taps)].sort();
   const hooks = taps.map((t) => parseHook(t, config));
   if (!spec.logits && hooks.length === 0) throw new Error("nothing to compute: no taps and no logits requested");
+  const kvCache = spec.kvCache === true;
+  if (kvCache && (!spec.logits || hooks.length > 0)) throw new Error("a KV-cache graph computes logits only (no taps)");
   let lastStreamBlock = spec.logits ? config.nLayers - 1 : -1;
   let lastBlock = lastStreamBlock;
   for (const h of hooks) {
@@ -98,6 +106,7 @@ export function normalizeSpec(spec: GraphSpec, config: ModelConfig): NormalizedS
   return {
     taps,
     logits: spec.logits,
+    kvCache,
     steeringBlocks: blocks(spec.steeringBlocks, "steering"),
     ablationBlocks: blocks(spec.ablationBlocks, "ablation"),
     hooks,
@@ -109,3 +118,7 @@ export function normalizeSpec(spec: GraphSpec, config: ModelConfig): NormalizedS
 export const steeringInputName = (block: number): string => `steer.${block}`;
 export const ABLATION_INPUT = "ablate.directions";
 export const LOGITS_OUTPUT = "logits";
+export const pastKeyInputName = (block: number): string => `past_key.${block}`;
+export const pastValueInputName = (block: number): string => `past_value.${block}`;
+export const presentKeyOutputName = (block: number): string => `present_key.${block}`;
+export const presentValueOutputName = (block: number): string => `present_value.${block}`;
