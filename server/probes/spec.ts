@@ -7,7 +7,10 @@
  */
 import { z } from "zod";
 
+/** The version of specs that read a data set only (what new drafts start from). */
 export const PROBE_SPEC_VERSION = 1;
+/** Version 2 adds the causal methods (steeredGeneration, activationPatching, logitLens, attentionPatterns). */
+export const LATEST_PROBE_SPEC_VERSION = 2;
 
 /** Limits checked when a spec is parsed (and, for those that need the model, by `checkRuntimeLimits`). */
 export const PROBE_LIMITS = {
@@ -37,6 +40,20 @@ export const PROBE_LIMITS = {
   maxVectorLength: 65_536,
   maxLayerIndex: 1023,
   maxComponents: 16,
+  /** Tokens in one prompt of a causal method (v2), checked by the worker. */
+  maxCausalPromptTokens: 128,
+  maxGenerationPrompts: 16,
+  maxDirectionPrompts: 64,
+  maxSteeredLayers: 8,
+  maxStrengths: 8,
+  maxNewTokens: 64,
+  maxTargetWords: 8,
+  maxPatchingPairs: 32,
+  maxLensPrompts: 8,
+  maxLensTopK: 20,
+  maxPatternPrompts: 8,
+  maxInductionLength: 128,
+  maxInductionSequences: 32,
 } as const;
 
 /** Hook templates a read-out may name; `{L}` is replaced by each selected layer. */
@@ -325,6 +342,155 @@ export const neuronMapParamsSchema = z.strictObject({
   clusters: intIn("clusters", 1, 64).default(8),
 });
 
+// ---- Causal methods (spec version 2). Each carries its own prompts. ----
+
+/** A list of prompts with a size check that names the method's field. */
+function promptList(what: string, min: number, max: number) {
+  return z
+    .array(promptText("prompt"), { error: (iss) => `${what} must be a list of prompts (text), got ${describe(iss.input)}` })
+    .min(min, { error: `give at least ${min} prompt${min === 1 ? "" : "s"}` })
+    .max(max, { error: `at most ${max} prompts — remove some` });
+}
+
+/** Explicit block indices (no "all"): each at most once. */
+function layerList(what: string, max: number) {
+  return z
+    .array(layerIndex, { error: (iss) => `${what} must be a list of layer numbers such as [1, 2], got ${describe(iss.input)}` })
+    .min(1, { error: "list at least one layer" })
+    .max(max, { error: `at most ${max} layers — steer fewer at once` })
+    .refine((ls) => new Set(ls).size === ls.length, { error: "a layer is listed twice — keep each once" });
+}
+
+const causalLayers = z.union([z.literal("all"), z.array(layerIndex).min(1, { error: "list at least one layer, or use \"all\"" }).max(L.maxLayerIndex + 1)], {
+  error: 'layers must be "all" or a list of layer numbers such as [0, 2]',
+});
+
+const steeringDirectionSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({
+      kind: z.literal("meanDifference"),
+      /** Prompts with the concept; the direction is the mean resid_post at their last token minus the negatives'. */
+      positive: promptList("direction.positive", 1, L.maxDirectionPrompts),
+      negative: promptList("direction.negative", 1, L.maxDirectionPrompts),
+    }),
+    z.strictObject({
+      kind: z.literal("artifact"),
+      /** A finished run whose diffmean direction is used. */
+      runId: intIn("direction.runId", 1, 2 ** 31 - 1),
+      /** The run's layer to take the direction from (default: each steered layer's own). */
+      layer: layerIndex.optional(),
+    }),
+    z.strictObject({ kind: z.literal("data") }),
+  ],
+  {
+    error: (iss) =>
+      `direction.kind must be "meanDifference" (two prompt sets), "artifact" (a run's diffmean direction) or "data" (the spec's data), got ${describe((iss.input as { kind?: unknown } | undefined)?.kind)}`,
+  },
+);
+
+export const steeredGenerationParamsSchema = z.strictObject({
+  method: z.literal("steeredGeneration"),
+  prompts: promptList("prompts", 1, L.maxGenerationPrompts),
+  direction: steeringDirectionSchema,
+  layers: layerList("layers", L.maxSteeredLayers),
+  /** Multiples of the mean residual norm at the layer (like steering's α). */
+  strengths: z
+    .array(finiteNumber("strength").min(-1e4, { error: "strengths beyond ±10000 — use values such as 4 or 8" }).max(1e4, { error: "strengths beyond ±10000 — use values such as 4 or 8" }), {
+      error: (iss) => `strengths must be a list of numbers such as [4, 8], got ${describe(iss.input)}`,
+    })
+    .min(1, { error: "give at least one strength" })
+    .max(L.maxStrengths, { error: `at most ${L.maxStrengths} strengths` })
+    .default([4, 8]),
+  maxNewTokens: intIn("maxNewTokens", 1, L.maxNewTokens).default(24),
+  /** Absent: greedy decoding. The sampling seed is the spec's seed. */
+  sampling: z
+    .strictObject({
+      temperature: finiteNumber("sampling.temperature").min(0, { error: "sampling.temperature must be at least 0" }).max(2, { error: "sampling.temperature must be at most 2" }),
+      topP: finiteNumber("sampling.topP").gt(0, { error: "sampling.topP must be above 0" }).max(1, { error: "sampling.topP must be at most 1" }).default(1),
+    })
+    .optional(),
+  /** Words whose log-probability shift (target − opposite, first generated position) is reported. */
+  targetWords: z
+    .strictObject({
+      target: z.array(promptText("target word")).min(1, { error: "give at least one word" }).max(L.maxTargetWords, { error: `at most ${L.maxTargetWords} words` }),
+      opposite: z.array(promptText("opposite word")).max(L.maxTargetWords, { error: `at most ${L.maxTargetWords} words` }).optional(),
+    })
+    .optional(),
+});
+
+export const activationPatchingParamsSchema = z.strictObject({
+  method: z.literal("activationPatching"),
+  pairs: z
+    .array(
+      z.strictObject({
+        clean: promptText("clean prompt"),
+        corrupted: promptText("corrupted prompt"),
+        /** The clean prompt's answer, e.g. " Lily" (its first token is scored). */
+        answer: promptText("answer"),
+        wrongAnswer: promptText("wrong answer"),
+      }),
+      { error: (iss) => `pairs must be a list of {clean, corrupted, answer, wrongAnswer}, got ${describe(iss.input)}` },
+    )
+    .min(1, { error: "give at least one clean/corrupted pair" })
+    .max(L.maxPatchingPairs, { error: `at most ${L.maxPatchingPairs} pairs — remove some` }),
+  components: z
+    .array(z.enum(["resid", "heads"], { error: (iss) => `a component must be "resid" or "heads", got ${describe(iss.input)}` }))
+    .min(1, { error: 'list "resid", "heads" or both' })
+    .max(2)
+    .refine((c) => new Set(c).size === c.length, { error: "a component is listed twice — keep each once" })
+    .default(["resid", "heads"]),
+  layers: causalLayers.default("all"),
+});
+
+export const logitLensParamsSchema = z.strictObject({
+  method: z.literal("logitLens"),
+  prompts: promptList("prompts", 1, L.maxLensPrompts),
+  topK: intIn("topK", 1, L.maxLensTopK).default(5),
+  /** A token whose rank and probability at the last position are followed layer by layer (its first token). */
+  target: promptText("target").optional(),
+});
+
+export const attentionPatternsParamsSchema = z.strictObject({
+  method: z.literal("attentionPatterns"),
+  prompts: promptList("prompts", 0, L.maxPatternPrompts).default([]),
+  layers: causalLayers.default("all"),
+  /** Repeated random tokens for the induction score: `sequences` runs of `length` tokens, each seen twice. */
+  induction: z
+    .strictObject({
+      length: intIn("induction.length", 4, L.maxInductionLength).default(24),
+      sequences: intIn("induction.sequences", 1, L.maxInductionSequences).default(8),
+    })
+    .default({ length: 24, sequences: 8 }),
+});
+
+/** Methods that carry their own prompts and need the model itself (spec version 2). */
+export const CAUSAL_METHODS: ReadonlySet<string> = new Set(["steeredGeneration", "activationPatching", "logitLens", "attentionPatterns"]);
+
+/** Taxonomy slugs each causal method exercises (the experiment form suggests them; the seed links them). */
+export const METHOD_TECHNIQUE_SLUGS = {
+  steeredGeneration: ["activation-addition", "contrastive-activation-addition", "steering"],
+  activationPatching: ["activation-patching", "causal-tracing"],
+  logitLens: ["logit-lens"],
+  attentionPatterns: ["induction-heads", "qk-ov-circuit-analysis"],
+} as const satisfies Record<string, readonly string[]>;
+
+const METHOD_NAMES = [
+  "diffmean",
+  "logistic",
+  "dimensionality",
+  "consistency",
+  "crossDomain",
+  "steering",
+  "ablation",
+  "anchors",
+  "neuronMap",
+  "steeredGeneration",
+  "activationPatching",
+  "logitLens",
+  "attentionPatterns",
+];
+
 export const methodSchema = z.discriminatedUnion(
   "method",
   [
@@ -337,10 +503,14 @@ export const methodSchema = z.discriminatedUnion(
     ablationParamsSchema,
     anchorsParamsSchema,
     neuronMapParamsSchema,
+    steeredGenerationParamsSchema,
+    activationPatchingParamsSchema,
+    logitLensParamsSchema,
+    attentionPatternsParamsSchema,
   ],
   {
     error: (iss) =>
-      `unknown method ${JSON.stringify((iss.input as { method?: unknown } | undefined)?.method) ?? "(missing)"} — use one of "diffmean", "logistic", "dimensionality", "consistency", "crossDomain", "steering", "ablation", "anchors", "neuronMap"`,
+      `unknown method ${JSON.stringify((iss.input as { method?: unknown } | undefined)?.method) ?? "(missing)"} — use one of ${METHOD_NAMES.map((m) => `"${m}"`).join(", ")}`,
   },
 );
 
@@ -357,11 +527,13 @@ export const splitSchema = z.discriminatedUnion(
 );
 
 const probeSpecObject = z.strictObject({
-  version: z.literal(PROBE_SPEC_VERSION, {
-    error: (iss) => `this engine reads version ${PROBE_SPEC_VERSION} specs, got ${describe(iss.input)} — set "version": ${PROBE_SPEC_VERSION}`,
+  version: z.literal([PROBE_SPEC_VERSION, LATEST_PROBE_SPEC_VERSION], {
+    error: (iss) =>
+      `this engine reads version ${PROBE_SPEC_VERSION} and ${LATEST_PROBE_SPEC_VERSION} specs, got ${describe(iss.input)} — set "version": ${PROBE_SPEC_VERSION} (or ${LATEST_PROBE_SPEC_VERSION} for steeredGeneration, activationPatching, logitLens, attentionPatterns)`,
   }),
   name: z.string().max(200).optional(),
-  data: dataSchema,
+  /** Required in version 1; in version 2 it may be left out when every method is a causal one. */
+  data: dataSchema.optional(),
   readout: readoutSchema.default({ position: { kind: "last" }, hooks: [DEFAULT_HOOK], layers: "all" }),
   methods: z
     .array(methodSchema, { error: "methods must be a list such as [{\"method\": \"diffmean\"}]" })
@@ -379,7 +551,7 @@ export const probeSpecSchema = probeSpecObject.superRefine((spec, ctx) => {
 
 export type ProbeSpec = z.output<typeof probeSpecSchema>;
 export type ProbeSpecInput = z.input<typeof probeSpecSchema>;
-export type ProbeData = ProbeSpec["data"];
+export type ProbeData = NonNullable<ProbeSpec["data"]>;
 export type ProbeDataset = z.output<typeof probeDatasetSchema>;
 export type Readout = ProbeSpec["readout"];
 export type ReadoutPosition = Readout["position"];
@@ -396,6 +568,18 @@ export type SteeringParams = z.output<typeof steeringParamsSchema>;
 export type AblationParams = z.output<typeof ablationParamsSchema>;
 export type AnchorsParams = z.output<typeof anchorsParamsSchema>;
 export type NeuronMapParams = z.output<typeof neuronMapParamsSchema>;
+export type SteeredGenerationParams = z.output<typeof steeredGenerationParamsSchema>;
+export type SteeringDirection = SteeredGenerationParams["direction"];
+export type ActivationPatchingParams = z.output<typeof activationPatchingParamsSchema>;
+export type LogitLensParams = z.output<typeof logitLensParamsSchema>;
+export type AttentionPatternsParams = z.output<typeof attentionPatternsParamsSchema>;
+export type CausalMethodParams = SteeredGenerationParams | ActivationPatchingParams | LogitLensParams | AttentionPatternsParams;
+export type CausalMethodName = CausalMethodParams["method"];
+
+/** Whether a method is one of the version-2 causal methods. */
+export function isCausalMethod(m: MethodParams): m is CausalMethodParams {
+  return CAUSAL_METHODS.has(m.method);
+}
 export type LabelledExample = z.output<typeof labelledExampleSchema>;
 export type ContrastivePair = z.output<typeof contrastivePairSchema>;
 
@@ -499,17 +683,42 @@ export function resolveLayers(sel: LayerSelection, nLayers: number): number[] {
 
 const PER_LAYER_METHODS = new Set<MethodName>(["diffmean", "logistic", "dimensionality", "consistency", "crossDomain", "anchors", "steering", "ablation"]);
 
-function semanticIssues(spec: SpecObject): SemanticIssue[] {
+/** Methods that read the spec's data: every v1 method, and steeredGeneration with `direction.kind: "data"`. */
+function needsData(m: MethodParams): boolean {
+  if (m.method === "steeredGeneration") return m.direction.kind === "data";
+  return !CAUSAL_METHODS.has(m.method);
+}
+
+/** Version and data rules of spec version 2. */
+function versionIssues(spec: SpecObject): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
+  if (spec.version === PROBE_SPEC_VERSION) {
+    spec.methods.forEach((m, i) => {
+      if (CAUSAL_METHODS.has(m.method))
+        issues.push({ path: ["methods", i, "method"], message: `"${m.method}" needs "version": ${LATEST_PROBE_SPEC_VERSION} — set "version": ${LATEST_PROBE_SPEC_VERSION} at the top of the spec` });
+    });
+    if (spec.data === undefined) issues.push({ path: ["data"], message: "is missing — give the prompts to read (\"labelled\", \"pairs\" or \"dataset\")" });
+    return issues;
+  }
+  if (spec.data === undefined) {
+    const needing = spec.methods.filter(needsData).map((m) => (m.method === "steeredGeneration" ? 'steeredGeneration with direction "data"' : m.method));
+    if (needing.length > 0)
+      issues.push({ path: ["data"], message: `is missing — ${[...new Set(needing)].join(", ")} read${needing.length === 1 ? "s" : ""} the spec's data; give "data", or use only steeredGeneration, activationPatching, logitLens and attentionPatterns` });
+  }
+  return issues;
+}
+
+function semanticIssues(spec: SpecObject): SemanticIssue[] {
+  const issues: SemanticIssue[] = versionIssues(spec);
   const marker = spec.readout.position.kind === "marker" ? spec.readout.position.marker : undefined;
   const needDomains = spec.methods.some((m) => m.method === "crossDomain");
-  const needsBinary = spec.methods.some((m) => m.method !== "anchors" && m.method !== "neuronMap");
-  if (spec.data.kind !== "dataset") {
+  const needsBinary = spec.methods.some((m) => m.method !== "anchors" && m.method !== "neuronMap" && needsData(m));
+  if (spec.data !== undefined && spec.data.kind !== "dataset") {
     const dataset: ProbeDataset = spec.data.kind === "labelled" ? { kind: "labelled", examples: spec.data.examples } : { kind: "pairs", pairs: spec.data.pairs };
     const contrast = spec.data.kind === "labelled" ? spec.data.contrast : undefined;
     issues.push(...datasetIssues(dataset, contrast, { minPerClass: needsBinary ? minPerClass(spec) : 1, prefix: ["data"], needDomains, marker }));
   }
-  if (spec.data.kind === "pairs" && spec.data.pairs.length * 2 > L.maxExamples)
+  if (spec.data?.kind === "pairs" && spec.data.pairs.length * 2 > L.maxExamples)
     issues.push({ path: ["data", "pairs"], message: `${spec.data.pairs.length * 2} prompts; the limit is ${L.maxExamples}` });
   const nLayers = selectedLayerCount(spec.readout.layers);
   const perLayer = spec.methods.filter((m) => PER_LAYER_METHODS.has(m.method)).length;
@@ -520,7 +729,7 @@ function semanticIssues(spec: SpecObject): SemanticIssue[] {
     });
   const seen = new Set<string>();
   spec.methods.forEach((m, i) => {
-    if (m.method === "steering" || m.method === "ablation" || m.method === "anchors" || m.method === "neuronMap") return;
+    if (m.method === "steering" || m.method === "ablation" || m.method === "anchors" || m.method === "neuronMap" || CAUSAL_METHODS.has(m.method)) return;
     if (seen.has(m.method)) issues.push({ path: ["methods", i], message: `method "${m.method}" is listed twice — keep one` });
     seen.add(m.method);
   });
@@ -550,10 +759,13 @@ function semanticIssues(spec: SpecObject): SemanticIssue[] {
 export function checkRuntimeLimits(spec: ProbeSpec, model: { nLayers: number }): string[] {
   const errors: string[] = [];
   let layers: number[] = [];
-  try {
-    layers = resolveLayers(spec.readout.layers, model.nLayers);
-  } catch (e) {
-    errors.push((e as Error).message);
+  // readout.layers only matters to the methods that read the data.
+  if (spec.methods.some(needsData)) {
+    try {
+      layers = resolveLayers(spec.readout.layers, model.nLayers);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
   }
   const perLayer = spec.methods.filter((m) => PER_LAYER_METHODS.has(m.method)).length;
   const cells = layers.length * spec.readout.hooks.length * perLayer;
@@ -571,6 +783,13 @@ export function checkRuntimeLimits(spec: ProbeSpec, model: { nLayers: number }):
       if (forwards > L.maxInterventionForwards) errors.push(`methods[${i}]: ${forwards} forward passes; the limit is ${L.maxInterventionForwards} — use fewer layers, alphas or prompts`);
     }
     if (m.method === "neuronMap" && m.layer >= model.nLayers) errors.push(`methods[${i}].layer: layer ${m.layer} does not exist — the model has ${model.nLayers} blocks`);
+    const causalLayers = m.method === "steeredGeneration" || m.method === "activationPatching" || m.method === "attentionPatterns" ? m.layers : "all";
+    if (causalLayers !== "all") {
+      const bad = [...new Set(causalLayers.filter((l) => l >= model.nLayers))];
+      if (bad.length > 0) errors.push(`methods[${i}].layers: layer ${bad.join(", ")} does not exist — the model has ${model.nLayers} blocks (0 to ${model.nLayers - 1})`);
+    }
+    if (m.method === "steeredGeneration" && m.direction.kind === "artifact" && m.direction.layer !== undefined && m.direction.layer >= model.nLayers)
+      errors.push(`methods[${i}].direction.layer: layer ${m.direction.layer} does not exist — the model has ${model.nLayers} blocks`);
   });
   return errors;
 }

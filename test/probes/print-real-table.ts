@@ -18,7 +18,7 @@ const cd = by("crossDomain");
 const st = by("steering");
 const ab = by("ablation");
 const an = by("anchors");
-console.log(`run: ${seconds.toFixed(1)} s; ${run.metrics.data.examples} prompts; read-out ${position.kind}`);
+console.log(`run: ${seconds.toFixed(1)} s; ${run.metrics.data?.examples ?? 0} prompts; read-out ${position.kind}`);
 console.log("| layer | diffmean acc | AUROC | Cohen's d | logistic acc | control acc | selectivity | PCA k80/k90/k95 | PR | INLP | cos(pair, mean) mean ± sd | x-domain cos | x-domain acc | steer slope (Δ log-odds per α) | ablation drop (rel.) |");
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (let i = 0; i < dm.length; i++) {

@@ -56,7 +56,7 @@ describe("probe spec", () => {
   });
 
   it("refuses unknown fields, bad versions, methods, hooks and layers with the fix", () => {
-    expect(errorsOf({ ...base, version: 2 })).toEqual(['version: this engine reads version 1 specs, got number 2 — set "version": 1']);
+    expect(errorsOf({ ...base, version: 3 })).toEqual(['version: this engine reads version 1 and 2 specs, got number 3 — set "version": 1 (or 2 for steeredGeneration, activationPatching, logitLens, attentionPatterns)']);
     expect(errorsOf({ ...base, seeed: 3 })).toEqual(['spec: unknown field "seeed" — remove it or check the spelling']);
     expect(errorsOf({ ...base, methods: [{ method: "svm" }] })[0]).toMatch(/^methods\[0\]\.method: unknown method "svm" — use one of "diffmean"/);
     expect(errorsOf({ ...base, readout: { hooks: ["resid"] } })[0]).toMatch(/^readout\.hooks\[0\]: "resid" is not a hook template — use one of/);
@@ -191,7 +191,7 @@ describe("runProbe on synthetic activations", () => {
     if (!ref.ok) throw new Error(ref.errors.join());
     const good = { kind: "pairs", pairs: Array.from({ length: 30 }, (_, p) => ({ positive: texts[2 * p], negative: texts[2 * p + 1] })) };
     const run = await runProbe(ref.spec, { source: makeSource(), resolveDataset: async (id) => (id === "ds-1" ? good : null) });
-    expect(run.metrics.data.examples).toBe(60);
+    expect(run.metrics.data?.examples).toBe(60);
     await expect(runProbe(ref.spec, { source: makeSource(), resolveDataset: async () => ({ kind: "pairs", pairs: [{ positive: "a", negative: "a" }, { positive: "b", negative: "c" }] }) })).rejects.toThrow(
       /data set "ds-1" is malformed:\npairs\[0\]: positive and negative are the same text — a contrastive pair must differ/,
     );

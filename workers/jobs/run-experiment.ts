@@ -142,6 +142,8 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
       batchSize: options.batchSize ?? 32,
       onProgress: (p) => progress.report(p),
       signal: controller.signal,
+      // The causal methods (spec version 2) run on the hosted model itself.
+      model,
     });
     await options.hooks?.beforeSave?.(runId, job);
     const outcome = await saveRun(db, job, result, {
@@ -217,7 +219,7 @@ async function saveRun(db: Database, job: RunJob, result: ProbeRun, f: SaveFacts
     attempt: job.retryCount + 1,
     batchSize: f.batchSize,
     maxActivationBytes: f.maxActivationBytes,
-    examples: result.metrics.data.examples,
+    examples: result.metrics.data?.examples ?? 0,
     /** Non-numeric parts of the artifacts (names, snippets, clusters), per method in spec order. */
     artifactDetails: details,
   };
@@ -245,8 +247,8 @@ async function saveRun(db: Database, job: RunJob, result: ProbeRun, f: SaveFacts
         facts,
         stage: "done",
         percent: 100,
-        examplesDone: result.metrics.data.examples,
-        examplesTotal: result.metrics.data.examples,
+        examplesDone: result.metrics.data?.examples ?? 0,
+        examplesTotal: result.metrics.data?.examples ?? 0,
         currentLayer: null,
         error: null,
         worker: f.workerId,

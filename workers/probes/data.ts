@@ -22,6 +22,7 @@ export type DatasetResolver = (datasetId: string) => Promise<unknown>;
 
 export async function resolveData(spec: ProbeSpec, resolver?: DatasetResolver): Promise<{ dataset: ProbeDataset; contrast: { positive: string; negative: string } | undefined; prefix: string }> {
   const data = spec.data;
+  if (!data) throw new ProbeInputError(`data: this spec has no data — give "data" for the methods that read it`);
   if (data.kind === "labelled") return { dataset: { kind: "labelled", examples: data.examples }, contrast: data.contrast, prefix: "data" };
   if (data.kind === "pairs") return { dataset: { kind: "pairs", pairs: data.pairs }, contrast: undefined, prefix: "data" };
   if (!resolver) throw new ProbeInputError(`data.datasetId: no data set store is available to resolve "${data.datasetId}" — inline the data instead`);

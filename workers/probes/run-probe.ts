@@ -13,9 +13,11 @@ import {
   type ProbeSpec,
   type SteeringParams,
   checkRuntimeLimits,
+  isCausalMethod,
   PROBE_LIMITS,
   resolveLayers,
 } from "../../server/probes/spec";
+import type { HostedModel } from "../runtime/types";
 import { type ActivationSource, hookName, pickReadout, readoutIndex } from "./activation-source";
 import { type DatasetResolver, type PreparedData, prepareData, resolveData } from "./data";
 import { LayerView } from "./layer-view";
@@ -26,13 +28,14 @@ import { consistencyLayer, layerCosineMatrices } from "./methods/consistency";
 import { crossDomainLayer } from "./methods/cross-domain";
 import { diffmeanLayer } from "./methods/diffmean";
 import { dimensionalityLayer } from "./methods/dimensionality";
+import { runCausalMethods } from "./causal/run-causal";
 import { type InterventionContext, type ResidInfo, resolveInterventionLayers } from "./methods/interventions-common";
 import { logisticLayer } from "./methods/logistic";
 import { neuronMap } from "./methods/neuron-map";
 import { steering } from "./methods/steering";
 import { deriveRng } from "./stats/rng";
 import { makeFolds } from "./stats/splits";
-import { MeteredSource, type ProgressCallback } from "./progress";
+import { MeteredSource, type ProbeProgress, type ProgressCallback } from "./progress";
 import { type LayerContext, ProbeInputError } from "./types";
 
 export interface RunProbeOptions {
@@ -46,11 +49,18 @@ export interface RunProbeOptions {
   signal?: AbortSignal;
   /** Prompts per forward batch between progress reports and stop checks (default 32). */
   batchSize?: number;
+  /** The hosted model itself: required when the spec has a causal method (spec version 2). */
+  model?: HostedModel;
+  /** A stored run's unit diffmean direction at a layer (steeredGeneration's `direction.kind: "artifact"`). */
+  resolveDirection?: (runId: number, layer: number) => Promise<Float32Array>;
 }
 
 export interface MethodResult {
   method: MethodParams["method"];
+  /** Per (hook, layer) metrics of the data methods; empty for the causal methods. */
   perLayer: unknown[];
+  /** A causal method's result (see workers/probes/README.md for each method's shape). */
+  result?: unknown;
 }
 
 export interface ProbeMetrics {
@@ -58,6 +68,7 @@ export interface ProbeMetrics {
   specVersion: number;
   seed: number;
   model: { name: string; nLayers: number; dModel: number };
+  /** null for a version-2 spec without data (only causal methods). */
   data: {
     kind: "pairs" | "labelled";
     examples: number;
@@ -67,8 +78,9 @@ export interface ProbeMetrics {
     negativeClass: string;
     classes: string[];
     domains: string[];
-  };
+  } | null;
   readout: ProbeSpec["readout"];
+  /** Layers the data methods read; [] when the spec has none. */
   layers: number[];
   methods: MethodResult[];
 }
@@ -126,14 +138,94 @@ function checkTokens(source: ActivationSource, texts: readonly string[], paths: 
 }
 
 export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<ProbeRun> {
-  const meter = new MeteredSource(opts.source, Math.max(1, opts.batchSize ?? 32), opts.onProgress, opts.signal);
-  const source: ActivationSource = meter;
-  const info = source.info;
+  const causalCount = spec.methods.filter(isCausalMethod).length;
+  const dataCount = spec.methods.length - causalCount;
+  if (causalCount > 0 && !opts.model) throw new Error("runProbe: the spec has causal methods; pass the hosted model (options.model)");
+  // The data methods and the causal methods share the run's percentage by their count.
+  const dataShare = dataCount / Math.max(1, spec.methods.length);
+  const onProgress = opts.onProgress;
+  const scaled: ProgressCallback | undefined = onProgress && ((p: ProbeProgress) => onProgress({ ...p, percent: p.percent * dataShare }));
+  const meter = new MeteredSource(opts.source, Math.max(1, opts.batchSize ?? 32), scaled, opts.signal);
+  const info = meter.info;
   const runtimeErrors = checkRuntimeLimits(spec, info);
   if (runtimeErrors.length > 0) throw new ProbeInputError(runtimeErrors.join("\n"));
-  const resolved = await resolveData(spec, opts.resolveDataset);
-  const data = prepareData(resolved.dataset, resolved.contrast, resolved.prefix);
-  checkTokens(source, data.texts, data.paths);
+  let data: PreparedData | null = null;
+  if (spec.data) {
+    const resolved = await resolveData(spec, opts.resolveDataset);
+    data = prepareData(resolved.dataset, resolved.contrast, resolved.prefix);
+    checkTokens(meter, data.texts, data.paths);
+  }
+
+  let layers: number[] = [];
+  let perLayerResults = new Map<number, unknown[]>();
+  let artifacts = new Map<number, unknown>();
+  if (dataCount > 0) {
+    if (!data) throw new ProbeInputError("data: this spec has no data — give \"data\" for the methods that read it");
+    ({ layers, perLayerResults, artifacts } = await runDataMethods(spec, data, meter, opts));
+    await meter.finish();
+  }
+
+  const causal = new Map<number, { result: unknown; artifacts: unknown }>();
+  if (causalCount > 0) {
+    const prepared = data;
+    const out = await runCausalMethods(spec, opts.model!, {
+      percentRange: [100 * dataShare, 100],
+      ...(onProgress ? { onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.resolveDirection ? { resolveDirection: opts.resolveDirection } : {}),
+      ...(prepared ? { contrastTexts: async () => contrastTexts(prepared) } : {}),
+    });
+    for (const [i, o] of out) causal.set(i, o);
+    await onProgress?.({ stage: "done", message: "done", percent: 100, examplesDone: 0, examplesTotal: 0, layer: null });
+  }
+
+  let positives = 0;
+  if (data) for (const v of data.binary.y) positives += v;
+  const metrics: ProbeMetrics = {
+    engine: "mechmap-probes",
+    specVersion: spec.version,
+    seed: spec.seed,
+    model: { name: info.name, nLayers: info.nLayers, dModel: info.dModel },
+    data: data && {
+      kind: data.kind,
+      examples: data.texts.length,
+      positives,
+      negatives: data.binary.n - positives,
+      positiveClass: data.positiveClass,
+      negativeClass: data.negativeClass,
+      classes: data.classNames,
+      domains: data.domains,
+    },
+    readout: spec.readout,
+    layers,
+    methods: spec.methods.map((m, i) => {
+      const c = causal.get(i);
+      return c ? { method: m.method, perLayer: [], result: c.result } : { method: m.method, perLayer: perLayerResults.get(i) ?? [] };
+    }),
+  };
+  return {
+    metrics,
+    artifacts: spec.methods.map((m, i) => ({ method: m.method, artifacts: causal.has(i) ? causal.get(i)!.artifacts ?? null : artifacts.get(i) ?? null })),
+  };
+}
+
+/** The binary contrast's texts as two prompt sets (steeredGeneration with `direction.kind: "data"`). */
+function contrastTexts(data: PreparedData): { positive: string[]; negative: string[] } {
+  const positive: string[] = [];
+  const negative: string[] = [];
+  for (let t = 0; t < data.binary.n; t++) (data.binary.y[t] === 1 ? positive : negative).push(data.binary.texts[t]!);
+  return { positive, negative };
+}
+
+/** Phases 1–4: the methods that read the spec's data (every version-1 method). */
+async function runDataMethods(
+  spec: ProbeSpec,
+  data: PreparedData,
+  meter: MeteredSource,
+  opts: RunProbeOptions,
+): Promise<{ layers: number[]; perLayerResults: Map<number, unknown[]>; artifacts: Map<number, unknown> }> {
+  const source: ActivationSource = meter;
+  const info = source.info;
   for (const m of spec.methods) {
     if (m.method === "anchors") {
       checkTokens(source, m.first.prompts, m.first.prompts.map((_, i) => `anchors.first.prompts[${i}]`));
@@ -312,29 +404,7 @@ export async function runProbe(spec: ProbeSpec, opts: RunProbeOptions): Promise<
     artifacts.set(i, out.artifacts);
   }
 
-  await meter.finish();
-  let positives = 0;
-  for (const v of data.binary.y) positives += v;
-  const metrics: ProbeMetrics = {
-    engine: "mechmap-probes",
-    specVersion: spec.version,
-    seed: spec.seed,
-    model: { name: info.name, nLayers: info.nLayers, dModel: info.dModel },
-    data: {
-      kind: data.kind,
-      examples: data.texts.length,
-      positives,
-      negatives: data.binary.n - positives,
-      positiveClass: data.positiveClass,
-      negativeClass: data.negativeClass,
-      classes: data.classNames,
-      domains: data.domains,
-    },
-    readout: spec.readout,
-    layers,
-    methods: spec.methods.map((m, i) => ({ method: m.method, perLayer: perLayerResults.get(i) ?? [] })),
-  };
-  return { metrics, artifacts: spec.methods.map((m, i) => ({ method: m.method, artifacts: artifacts.get(i) ?? null })) };
+  return { layers, perLayerResults, artifacts };
 }
 
 function steeringPrompts(m: SteeringParams, data: PreparedData): string[] {

@@ -46,7 +46,7 @@ async function paperIds(db: Queryable, ids: number[]): Promise<number[]> {
 
 /** The uploaded data set a spec names, validated with the spec as if its rows were inline. */
 async function checkDataset(db: Queryable, spec: ProbeSpec): Promise<number | null> {
-  if (spec.data.kind !== "dataset") return null;
+  if (spec.data?.kind !== "dataset") return null;
   const ref = spec.data.datasetId;
   const id = /^[1-9]\d{0,9}$/.test(ref) ? Number(ref) : NaN;
   const loaded = Number.isSafeInteger(id) && id <= 2_147_483_647 ? await loadDatasetContent(db, id) : null;
