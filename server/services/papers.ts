@@ -165,14 +165,3 @@ export async function importBibtex(db: Database, input: { bibtex: string; links:
   if (created.length) invalidatePaperCaches(db);
   return { created, duplicates, possibleDuplicates };
 }
-
-export async function linkPaperToTechnique(db: Database, input: { paperId: number; technique: string; relation: NewPaper["links"][number]["relation"]; note: string | null }) {
-  const [paper] = await db.select({ id: papers.id }).from(papers).where(eq(papers.id, input.paperId));
-  if (!paper) throw notFound(`Paper #${input.paperId}`);
-  const ids = await techniqueIdsBySlug(db, [input.technique]);
-  const techniqueId = ids.get(input.technique);
-  if (techniqueId === undefined) throw notFound(`The technique “${input.technique}”`);
-  await db.insert(paperTechniques).values({ paperId: paper.id, techniqueId, relation: input.relation, note: input.note }).onConflictDoNothing();
-  invalidatePaperCaches(db);
-  return { paperId: paper.id, technique: input.technique, relation: input.relation };
-}

@@ -8,6 +8,7 @@ import { evidenceRouter } from "./routers/evidence";
 import { experimentsRouter } from "./routers/experiments";
 import { modelsRouter } from "./routers/models";
 import { paperLookupRouter } from "./routers/paper-lookup";
+import { paperRevisionsRouter } from "./routers/paper-revisions";
 import { papersRouter } from "./routers/papers";
 import { revisionsRouter } from "./routers/revisions";
 import { runsRouter } from "./routers/runs";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   revisions: revisionsRouter,
   papers: papersRouter,
   paperLookup: paperLookupRouter,
+  paperRevisions: paperRevisionsRouter,
   users: usersRouter,
   experiments: experimentsRouter,
   datasets: datasetsRouter,

@@ -81,7 +81,7 @@ describe("control characters and out-of-range ids are refused by the schemas", (
   it("range-checks integer ids instead of failing in the database", async () => {
     await expect(ctx.as.anonymous.papers.byId({ id: 2_147_483_648 })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^Id: /) });
     await expect(ctx.as.anonymous.papers.byId({ id: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(ctx.as.member.papers.link({ paperId: 2_147_483_648, technique: "caa", relation: "applies" })).rejects.toMatchObject({
+    await expect(ctx.as.member.paperRevisions.proposeLink({ paperId: 2_147_483_648, technique: "caa", relation: "applies", message: "It applies CAA" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/^Paper id: /),
     });

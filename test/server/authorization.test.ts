@@ -1,5 +1,6 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { papers, techniqueRevisions, techniques, users } from "../../db/schema";
+import { paperRevisions, papers, paperTechniques, techniqueRevisions, techniques, users } from "../../db/schema";
 import { useDatabaseWithRoles, type Caller } from "../setup/callers";
 import { insertSmallTaxonomy } from "../setup/small-taxonomy";
 
@@ -13,6 +14,12 @@ let counter = 0;
  * Every mutation (and every restricted query), with the lowest role allowed to call it.
  * Each call gets fresh arguments so a success never turns into a duplicate for the next role.
  */
+/** A paper of its own for each call that proposes a change to one (written before the call, so not counted as the call's write). */
+async function freshPaper(): Promise<number> {
+  const [paper] = await ctx.t.db.insert(papers).values({ title: `Paper under change ${++counter}`, authors: ["A"] }).returning({ id: papers.id });
+  return paper!.id;
+}
+
 const procedures: Array<{ name: string; lowest: Role; call: (c: Caller) => Promise<unknown> }> = [
   { name: "users.signUp", lowest: "anonymous", call: (c) => c.users.signUp({ email: `new${++counter}@test.dev`, password: "long enough password", name: "New" }) },
   { name: "papers.create", lowest: "member", call: (c) => c.papers.create({ title: `Paper ${++counter}`, authors: ["A"], links: [] }) },
@@ -22,13 +29,46 @@ const procedures: Array<{ name: string; lowest: Role; call: (c: Caller) => Promi
     call: (c) => c.papers.importBibtex({ bibtex: `@misc{k${++counter}, title={Imported ${counter}}, author={Doe, Jane}, year={2020}}`, links: [] }),
   },
   {
-    name: "papers.link",
+    name: "paperRevisions.proposeMetadata",
+    lowest: "member",
+    call: async (c) => c.paperRevisions.proposeMetadata({ paperId: await freshPaper(), changes: { title: `Corrected ${++counter}` }, message: "A typo in the title" }),
+  },
+  {
+    name: "paperRevisions.proposeLink",
+    lowest: "member",
+    call: async (c) => c.paperRevisions.proposeLink({ paperId: await freshPaper(), technique: "probing", relation: "applies", message: "It trains probes" }),
+  },
+  {
+    name: "paperRevisions.proposeUnlink",
     lowest: "member",
     call: async (c) => {
-      const [paper] = await ctx.t.db.insert(papers).values({ title: `Linkable ${++counter}`, authors: ["A"] }).returning({ id: papers.id });
-      return c.papers.link({ paperId: paper!.id, technique: "probing", relation: "applies" });
+      const paperId = await freshPaper();
+      const [probing] = await ctx.t.db.select({ id: techniques.id }).from(techniques).where(eq(techniques.slug, "probing"));
+      await ctx.t.db.insert(paperTechniques).values({ paperId, techniqueId: probing!.id, relation: "applies" });
+      return c.paperRevisions.proposeUnlink({ paperId, technique: "probing", relation: "applies", message: "It does not train probes" });
     },
   },
+  { name: "paperRevisions.pending", lowest: "moderator", call: (c) => c.paperRevisions.pending() },
+  { name: "paperRevisions.pendingCount", lowest: "moderator", call: (c) => c.paperRevisions.pendingCount() },
+  {
+    name: "paperRevisions.review",
+    lowest: "moderator",
+    call: async (c) => {
+      const proposed = await ctx.as.member.paperRevisions.proposeLink({ paperId: await freshPaper(), technique: "caa", relation: "evaluates", message: "For review" });
+      return c.paperRevisions.review({ revisionId: proposed.id, decision: "reject", comment: "" });
+    },
+  },
+  { name: "changes.watch", lowest: "member", call: (c) => c.changes.watch({ slug: "caa" }) },
+  { name: "changes.unwatch", lowest: "member", call: (c) => c.changes.unwatch({ slug: "caa" }) },
+  {
+    name: "changes.markSeen",
+    lowest: "member",
+    call: async (c) => {
+      await c.changes.watch({ slug: "steering" });
+      return c.changes.markSeen({ slug: "steering" });
+    },
+  },
+  { name: "changes.watched", lowest: "member", call: (c) => c.changes.watched() },
   { name: "revisions.propose", lowest: "member", call: (c) => c.revisions.propose({ slug: "caa", changes: { summary: `A summary, version ${++counter}` }, message: "Better words" }) },
   { name: "revisions.pending", lowest: "moderator", call: (c) => c.revisions.pending() },
   { name: "revisions.pendingCount", lowest: "moderator", call: (c) => c.revisions.pendingCount() },
@@ -54,6 +94,7 @@ describe("authorisation", () => {
         const before = {
           papers: (await ctx.t.db.select().from(papers)).length,
           revisions: (await ctx.t.db.select().from(techniqueRevisions)).length,
+          paperRevisions: (await ctx.t.db.select().from(paperRevisions)).length,
           users: (await ctx.t.db.select().from(users)).length,
         };
         const attempt = procedure.call(ctx.as[role]);
@@ -67,7 +108,8 @@ describe("authorisation", () => {
             users: (await ctx.t.db.select().from(users)).length,
           };
           expect(after.users).toBe(before.users);
-          if (procedure.name !== "papers.link") expect(after.papers).toBe(before.papers);
+          if (!procedure.name.startsWith("paperRevisions.")) expect(after.papers).toBe(before.papers);
+          if (procedure.name.startsWith("paperRevisions.propose")) expect((await ctx.t.db.select().from(paperRevisions)).length).toBe(before.paperRevisions);
           if (procedure.name === "revisions.propose") expect((await ctx.t.db.select().from(techniqueRevisions)).length).toBe(before.revisions);
         }
       });

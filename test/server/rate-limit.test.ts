@@ -57,7 +57,7 @@ describe("rate limits on writes", () => {
     const max = RATE_LIMITS.writesPerIp.max;
     for (let i = 0; i < max; i++) {
       // A link to a paper that does not exist: refused by the service, but it is still a write attempt.
-      await expect(callerFor(ctx.t.db, i % 2 ? a : b, ip).papers.link({ paperId: 999_999, technique: "caa", relation: "applies" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(callerFor(ctx.t.db, i % 2 ? a : b, ip).paperRevisions.proposeLink({ paperId: 999_999, technique: "caa", relation: "applies", message: "It applies CAA" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     const fresh = await createUser(ctx.t.db, "member");
     await expect(callerFor(ctx.t.db, fresh, ip).papers.create(paper("From a busy address"))).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringContaining("network address") });

@@ -1,6 +1,6 @@
 import { eq, or } from "drizzle-orm";
 import type { CommentTarget } from "~/db/schema";
-import { experiments, experimentVersions, papers, runs, techniqueRevisions, techniques } from "~/db/schema";
+import { experiments, experimentVersions, paperRevisions, papers, runs, techniqueRevisions, techniques } from "~/db/schema";
 import type { Queryable } from "~/db/transaction";
 import { notFound } from "../../errors";
 import type { SessionUser } from "../../trpc/context";
@@ -49,8 +49,9 @@ export async function resolveTarget(db: Queryable, viewer: SessionUser | null, t
     const [row] = await db.select({ techniqueId: techniqueRevisions.techniqueId, authorId: techniqueRevisions.authorId }).from(techniqueRevisions).where(eq(techniqueRevisions.id, id));
     if (!row || !canSeeProposal(viewer, row)) throw missing();
   } else if (type === "paper_revision") {
-    // Discussions of paper proposals are not open yet (their pages come first).
-    throw missing();
+    // Paper proposals are public, like papers.
+    const [row] = await db.select({ id: paperRevisions.id }).from(paperRevisions).where(eq(paperRevisions.id, id));
+    if (!row) throw missing();
   } else if (type === "experiment") {
     const [row] = await db.select({ ownerId: experiments.ownerId, state: experiments.state }).from(experiments).where(eq(experiments.id, id));
     if (!row || !canView(viewer, row)) throw missing();

@@ -1,21 +1,19 @@
 import { z } from "zod";
-import { PAPER_RELATIONS } from "~/db/seed/data/types";
-import { authorAliasSchema, bibtexImportSchema, newPaperSchema, paperListSchema, paperNoteSchema } from "../../services/paper-input";
+import { authorAliasSchema, bibtexImportSchema, newPaperSchema, paperListSchema } from "../../services/paper-input";
 import {
   addAuthorAlias,
   approvePaper,
   createPaper,
   getPaper,
   importBibtex,
-  linkPaperToTechnique,
   listPapers,
   possibleDuplicates,
   unreviewedPapers,
 } from "../../services/papers";
-import { slugSchema } from "../../services/technique-input";
 import { idSchema } from "../../validation/text";
 import { createTRPCRouter, memberProcedure, moderatorProcedure, publicProcedure } from "../init";
 
+/** Papers; changes to an existing paper (details, technique links) go through review: see paper-revisions.ts. */
 export const papersRouter = createTRPCRouter({
   list: publicProcedure.input(paperListSchema).query(({ ctx, input }) => listPapers(ctx.db, input)),
   byId: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => getPaper(ctx.db, input.id)),
@@ -25,9 +23,6 @@ export const papersRouter = createTRPCRouter({
     .query(({ ctx, input }) => possibleDuplicates(ctx.db, input)),
   create: memberProcedure.input(newPaperSchema).mutation(({ ctx, input }) => createPaper(ctx.db, input, ctx.user)),
   importBibtex: memberProcedure.input(bibtexImportSchema).mutation(({ ctx, input }) => importBibtex(ctx.db, input, ctx.user)),
-  link: memberProcedure
-    .input(z.object({ paperId: idSchema, technique: slugSchema, relation: z.enum(PAPER_RELATIONS), note: paperNoteSchema }))
-    .mutation(({ ctx, input }) => linkPaperToTechnique(ctx.db, input)),
   unreviewed: moderatorProcedure
     .input(z.object({ page: z.number().int().min(1).max(10_000).default(1) }).default({ page: 1 }))
     .query(({ ctx, input }) => unreviewedPapers(ctx.db, input.page)),
