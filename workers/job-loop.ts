@@ -6,9 +6,11 @@ import { QUEUES } from "~/server/jobs/queues";
 import { queueRunsForModel } from "~/server/services/experiments/publish";
 import { enqueueOrphanRuns } from "~/server/services/runs/queue";
 import { backfillRunSummaries } from "~/server/services/runs/verdict-columns";
+import { STEER_QUEUE } from "~/server/services/steer/queue";
 import { startHeartbeat } from "./heartbeat";
 import { prepareModel } from "./jobs/prepare-model";
 import { recoverStuckModels } from "./jobs/recover-stuck-models";
+import { workSteerJobs } from "./jobs/steer-generate";
 import { workExperimentRuns } from "./jobs/work-experiment-runs";
 import { workerSettings } from "./settings";
 
@@ -73,6 +75,7 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
       // Take no further job from a database that is not ours.
       void boss.offWork(QUEUES.prepareModel.name).catch(() => {});
       void boss.offWork(RUN_QUEUE.name).catch(() => {});
+      void boss.offWork(STEER_QUEUE.name).catch(() => {});
       options.onWrongDatabase?.(error);
     },
   });
@@ -94,6 +97,7 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
     }
   });
   experimentRuns = await workExperimentRuns(boss, db, { cacheDir: options.cacheDir, log });
+  const steer = await workSteerJobs(boss, db, { cacheDir: options.cacheDir, log });
   await recover();
   // Runs finished before verdicts were stored get theirs (in the background; idempotent across workers).
   const backfill = backfillRunSummaries(db, { shouldStop: () => stopping })
@@ -111,6 +115,7 @@ export async function startJobLoop(databaseUrl: string, options: JobLoopOptions 
       clearInterval(recovery);
       // Runs in progress stop at their next batch; their jobs go back to the queue for another worker.
       await experimentRuns?.stop();
+      await steer.stop();
       // Within the supervisor's stop timeout (15 s); an unfinished job is handed out again when it expires.
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await heartbeat.stop();

@@ -12,6 +12,7 @@ import { paperRevisionsRouter } from "./routers/paper-revisions";
 import { papersRouter } from "./routers/papers";
 import { revisionsRouter } from "./routers/revisions";
 import { runsRouter } from "./routers/runs";
+import { steerRouter } from "./routers/steer";
 import { taxonomyRouter } from "./routers/taxonomy";
 import { usersRouter } from "./routers/users";
 
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   models: modelsRouter,
   crossModel: crossModelRouter,
   changes: changesRouter,
+  steer: steerRouter,
 });
 
 export type AppRouter = typeof appRouter;
