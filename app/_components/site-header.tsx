@@ -35,6 +35,9 @@ export async function SiteHeader() {
               <NavLink href="/compare">Compare</NavLink>
             </li>
             <li>
+              <NavLink href="/steer">Steer</NavLink>
+            </li>
+            <li>
               <NavLink href="/models">Models</NavLink>
             </li>
             <li>
