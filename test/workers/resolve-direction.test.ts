@@ -1,16 +1,22 @@
 /**
  * Steering directions read from a stored run's diffmean artifact (real PostgreSQL): the stored float32
  * values come back exactly; a missing layer, an unfinished run, a missing run and another user's draft
- * are refused with messages that say what to do.
+ * are refused with messages that say what to do. End to end: the experiment-run worker computes a
+ * diffmean run on stories260K, then a version-2 steeredGeneration run steers with its direction.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { experiments, experimentVersions, runArtifacts, runs } from "../../db/schema";
 import { float32Bytes } from "../../server/artifacts/tensor-files";
-import { readRunDirection } from "../../workers/jobs/run-experiment/resolve-direction";
+import { runExperiment } from "../../workers/jobs/run-experiment";
+import { readRunDirection, runDirectionResolver } from "../../workers/jobs/run-experiment/resolve-direction";
 import { RunInputError } from "../../workers/jobs/run-experiment/errors";
 import { createTestDatabase, type TestDatabase } from "../setup/test-database";
-import { type Fixture, createFixture, createRun, createVersion, workerSpec } from "./run-experiment-fixtures";
+import { hasStoriesFixtures } from "../runtime/fixtures";
+import { type Fixture, createFixture, createRun, createVersion, runRow, workerSpec } from "./run-experiment-fixtures";
 
 let t: TestDatabase;
 let f: Fixture;
@@ -35,9 +41,16 @@ beforeAll(async () => {
   ]);
 });
 
+const cacheDir = mkdtempSync(path.join(tmpdir(), "mechmap-direction-"));
 afterAll(async () => {
   await t.dispose();
+  rmSync(cacheDir, { recursive: true, force: true });
 });
+
+async function compute(runId: number) {
+  const outcome = await runExperiment(t.db, { id: `job-${runId}`, runId, retryCount: 0, retryLimit: 0 }, { workerId: "test:direction", maxActivationBytes: 2 ** 28, runTimeLimitMs: 120_000, cacheDir });
+  return { outcome, row: await runRow(t.db, runId) };
+}
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -71,8 +84,32 @@ describe("readRunDirection", () => {
     try {
       expect(await refusal(readRunDirection(t.db, doneRun, 2, { ownerId: "someone-else" }))).toContain("does not exist (or is not public)");
       expect(Array.from(await readRunDirection(t.db, doneRun, 2, { ownerId: f.userId }))).toEqual(Array.from(direction2));
+      // The job loop reads on behalf of the computed run's owner: the same owner's draft is visible.
+      expect(Array.from(await runDirectionResolver(t.db, queuedRun)(doneRun, 2))).toEqual(Array.from(direction2));
     } finally {
       await t.db.update(experiments).set({ state: "published" }).where(eq(experiments.id, experiment!.id));
     }
+  });
+
+  it.skipIf(!hasStoriesFixtures())("the experiment-run worker steers with a diffmean direction another run stored", async () => {
+    const directionVersion = await createVersion(t.db, f, workerSpec(f.datasetId, { methods: [{ method: "diffmean" }], readout: { position: { kind: "last" }, hooks: ["blocks.{L}.hook_resid_post"], layers: [2] } }));
+    const source = await createRun(t.db, f, directionVersion);
+    expect((await compute(source)).outcome).toBe("done");
+    const steerSpec = (direction: Record<string, unknown>) => ({
+      version: 2,
+      name: "Steer with a stored direction",
+      methods: [{ method: "steeredGeneration", prompts: ["Once upon a time"], direction, layers: [2], strengths: [4], maxNewTokens: 4 }],
+      seed: 7,
+    });
+    const steered = await compute(await createRun(t.db, f, await createVersion(t.db, f, steerSpec({ kind: "artifact", runId: source }))));
+    expect(steered.outcome, steered.row.error ?? "").toBe("done");
+    const result = (steered.row.metrics as { methods: Array<{ result: { directionNorm: number[]; prompts: Array<{ default: string; cells: Array<{ steered: string }> }> } }> }).methods[0]!.result;
+    expect(result.directionNorm[0]).toBeGreaterThan(0);
+    expect(result.prompts[0]!.default.length).toBeGreaterThan(0);
+    expect(result.prompts[0]!.cells).toHaveLength(1);
+    // Layer 3 was not read by the direction run: the steering run fails at once, saying which layers exist.
+    const missing = await compute(await createRun(t.db, f, await createVersion(t.db, f, steerSpec({ kind: "artifact", runId: source, layer: 3 }))));
+    expect(missing.outcome).toBe("failed");
+    expect(missing.row.error).toContain("has directions at layer 2; set direction.layer");
   });
 });

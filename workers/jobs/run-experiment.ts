@@ -24,6 +24,7 @@ import { RunCancelledError, RunInputError, RunTimeLimitError, WorkerStoppingErro
 import { runtimeVersions } from "./run-experiment/facts";
 import { loadRunModel } from "./run-experiment/model-cache";
 import { ProgressWriter } from "./run-experiment/progress-writer";
+import { runDirectionResolver } from "./run-experiment/resolve-direction";
 
 export type RunOutcome = "done" | "failed" | "cancelled" | "skipped";
 
@@ -144,6 +145,7 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
       signal: controller.signal,
       // The causal methods (spec version 2) run on the hosted model itself.
       model,
+      resolveDirection: runDirectionResolver(db, runId),
     });
     await options.hooks?.beforeSave?.(runId, job);
     const outcome = await saveRun(db, job, result, {

@@ -59,3 +59,18 @@ async function storedResidLayers(db: Database, runId: number): Promise<number[]>
   for (const r of rows) if (r.layer !== null && r.hook === `blocks.${r.layer}.hook_resid_post`) layers.add(r.layer);
   return [...layers].sort((a, b) => a - b);
 }
+
+/** resolveDirection for one run being computed: directions are read on behalf of its experiment's owner. */
+export function runDirectionResolver(db: Database, runId: number): (sourceRunId: number, layer: number) => Promise<Float32Array> {
+  let owner: Promise<string | null> | null = null;
+  return async (sourceRunId, layer) => {
+    owner ??= db
+      .select({ ownerId: experiments.ownerId })
+      .from(runs)
+      .innerJoin(experimentVersions, eq(experimentVersions.id, runs.versionId))
+      .innerJoin(experiments, eq(experiments.id, experimentVersions.experimentId))
+      .where(eq(runs.id, runId))
+      .then(([row]) => row?.ownerId ?? null);
+    return readRunDirection(db, sourceRunId, layer, { ownerId: await owner });
+  };
+}

@@ -7,10 +7,11 @@
 import { type MethodParams, type ProbeSpec, isCausalMethod } from "../../../server/probes/spec";
 import type { HostedModel } from "../../runtime/types";
 import type { ProgressCallback } from "../progress";
-import { ProbeInputError } from "../types";
+import { activationPatching } from "./activation-patching";
 import { attentionPatterns } from "./attention-patterns";
 import { createCausalContext } from "./context";
 import { logitLens } from "./logit-lens";
+import { steeredGeneration } from "./steered-generation";
 
 export interface CausalOutput {
   result: unknown;
@@ -54,11 +55,10 @@ async function runOne(model: HostedModel, m: MethodParams, ctx: ReturnType<typeo
       return logitLens(model, m, ctx);
     case "attentionPatterns":
       return attentionPatterns(model, m, ctx);
-    // Helper CAUSAL replaces these two with calls to ./activation-patching and ./steered-generation.
     case "activationPatching":
-      throw new ProbeInputError(`${ctx.path}: activationPatching is not available in this engine yet`);
+      return activationPatching(model, m, ctx);
     case "steeredGeneration":
-      throw new ProbeInputError(`${ctx.path}: steeredGeneration is not available in this engine yet`);
+      return steeredGeneration(model, m, ctx);
     default:
       throw new Error(`internal: ${m.method} is not a causal method`);
   }
