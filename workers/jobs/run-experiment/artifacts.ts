@@ -1,6 +1,7 @@
 /**
  * Turns runProbe's artifacts into rows of run_artifacts — every numeric array (directions, diffmean's
- * per-example scores, PCA components, INLP directions, cosine matrices, neuron-map embeddings) as little-endian float32
+ * per-example scores, PCA components, INLP directions, cosine matrices, neuron-map embeddings,
+ * attention patterns) as little-endian float32
  * bytes with its shape — and the small non-numeric remainder (names, snippets, cluster ids) as
  * JSON "details" kept with the run's facts.
  */
@@ -8,6 +9,7 @@ import { z } from "zod";
 import type { runArtifacts } from "~/db/schema";
 import { float32Bytes } from "~/server/artifacts/tensor-files";
 import { ARTIFACT } from "~/server/services/runs/artifact-names";
+import { ATTENTION_PATTERN_ARTIFACT, patternHook } from "../../probes/causal/attention-patterns";
 import type { ProbeRun } from "../../probes/run-probe";
 import { toStableJson } from "../../probes/serialize";
 
@@ -23,6 +25,9 @@ const neuronMap = z.object({
   neurons: z.array(z.looseObject({ index: z.number().int(), x: z.number(), y: z.number() })),
 });
 const perLayerKey = z.array(z.looseObject({ hook: z.string(), layer: z.number().int() }));
+const attentionPatterns = z.object({
+  patterns: z.array(z.object({ prompt: z.number().int(), layer: z.number().int(), shape: z.tuple([z.number().int(), z.number().int(), z.number().int()]), values: f32 })),
+});
 
 /** Rows [k, d] stacked into one tensor. */
 function stack(rows: Float32Array[]): { shape: number[]; data: Float32Array } {
@@ -80,8 +85,13 @@ export function collectArtifacts(run: ProbeRun): { rows: ArtifactRow[]; details:
       rows.push(row("neuronMap.embedding", i, key.hook, key.layer, [parsed.neurons.length, 2], xy));
       // Row j of the embedding is neurons[j]; the rest (index, cluster, class means, snippets) stays JSON.
       details.push({ embedding: parsed.embedding, neurons: parsed.neurons.map(({ x: _x, y: _y, ...rest }) => rest) });
+    } else if (method === "attentionPatterns") {
+      // One [nHeads, len, len] row per prompt and layer, prompt-major: a layer's rows by id are the prompts in order.
+      const parsed = attentionPatterns.parse(artifacts);
+      for (const pt of parsed.patterns) rows.push(row(ATTENTION_PATTERN_ARTIFACT, i, patternHook(pt.layer), pt.layer, [...pt.shape], pt.values));
+      details.push({ patterns: parsed.patterns.map((pt) => ({ prompt: pt.prompt, layer: pt.layer })) });
     } else {
-      // anchors, steering, ablation, crossDomain: names and scalars only.
+      // anchors, steering, ablation, crossDomain; logitLens, activationPatching, steeredGeneration (their results are in the metrics): names and scalars only.
       details.push(artifacts ?? null);
     }
   });
