@@ -4,5 +4,6 @@
  * the runtime can change any metric or stored artifact, so published experiments are computed again.
  *
  * 1.1.0: diffmean stores every example's projection onto its direction (`diffmean.scores`).
+ * 1.2.0: spec version 2 — steeredGeneration, activationPatching, logitLens, attentionPatterns.
  */
-export const PROBE_ENGINE_VERSION = "mechmap-probes/1.1.0";
+export const PROBE_ENGINE_VERSION = "mechmap-probes/1.2.0";
