@@ -1,8 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
-import { FieldError, invalidProps } from "../../_components/form-bits";
 
 /** "Proposal #12 is waiting for review", with its permalink (where it can be discussed). */
 export function ProposalSent({ id, what }: { id: number; what: string }) {
@@ -18,22 +16,5 @@ export function firstFieldError(fieldErrors: Record<string, string>, prefix: str
   return Object.entries(fieldErrors).find(([k]) => k === prefix || k.startsWith(`${prefix}.`))?.[1];
 }
 
-/** Every proposal says why (the reviewer reads it first): a required text of at most TECHNIQUE_LIMITS.message characters. */
-export function ReasonField({ id, label, value, onChange, error, rows = 2, required = false }: { id: string; label: string; value: string; onChange: (value: string) => void; error: string | undefined; rows?: number; required?: boolean }) {
-  return (
-    <div className="field">
-      <label htmlFor={`${id}-message`}>{label}</label>
-      <textarea
-        id={`${id}-message`}
-        className="textarea"
-        rows={rows}
-        required={required}
-        maxLength={TECHNIQUE_LIMITS.message}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        {...invalidProps(`${id}-message-err`, error)}
-      />
-      <FieldError id={`${id}-message-err`} message={error} />
-    </div>
-  );
-}
+// Shared with the paper proposal forms.
+export { ReasonField } from "../../_components/reason-field";
