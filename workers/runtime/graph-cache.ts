@@ -47,6 +47,7 @@ export function graphCacheKey(weights: ModelWeights, spec: GraphSpec): string {
     logits: ns.logits,
     steering: ns.steeringBlocks,
     ablation: ns.ablationBlocks,
+    patches: ns.patchHooks,
     // only KV-cache graphs add the key, so every other graph keeps its cached file
     ...(ns.kvCache ? { kvCache: true } : {}),
   });

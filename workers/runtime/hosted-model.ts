@@ -8,6 +8,7 @@ import * as ort from "onnxruntime-node";
 import { z } from "zod";
 import { kvDecode } from "./generate/kv-decode";
 import { validateGenerateRequest } from "./generate/request";
+import { checkPatches, patchFeeds, patchFields, preparePatches, type PreparedPatches } from "./activation-patches";
 import { getOrCompileGraph, type CachedGraph, type GraphCacheOptions } from "./graph-cache";
 import { loadModelWeights } from "./load-weights";
 import { ABLATION_INPUT, LOGITS_OUTPUT, hookWidth, normalizeSpec, parseHook, steeringInputName, type GraphSpec } from "./onnx";
@@ -45,6 +46,8 @@ interface PreparedRequest {
   steering: Map<number, Float32Array>;
   /** Orthonormal rows, [k * d]. */
   ablation: { k: number; directions: Float32Array } | null;
+  /** Patches and head ablations by hook (spec.patchHooks lists those that reach an output). */
+  patches: PreparedPatches;
 }
 
 export class OnnxHostedModel implements HostedModel {
@@ -78,26 +81,37 @@ export class OnnxHostedModel implements HostedModel {
     const graph = await this.prepare(prepared.spec);
     const ns = normalizeSpec(prepared.spec, this.config);
     const outputs = [
-      ...ns.hooks.map((h) => ({ name: h.name, width: hookWidth(h, this.config) })),
-      ...(ns.logits ? [{ name: LOGITS_OUTPUT, width: this.config.vocabSize }] : []),
+      ...ns.hooks.map((h) => ({ name: h.name, width: hookWidth(h, this.config), pattern: h.layout === "pattern" })),
+      ...(ns.logits ? [{ name: LOGITS_OUTPUT, width: this.config.vocabSize, pattern: false }] : []),
     ];
     const collected = new Map<string, Float32Array[]>(outputs.map((o) => [o.name, []]));
 
     await this.sessions.with(graph.key, graph.path, graph.bytes, async (session) => {
-      const bytesPerPosition = 4 * outputs.reduce((sum, o) => sum + o.width, 0);
+      // a pattern output holds nHeads × seq floats per position
+      const bytesPerPosition = 4 * outputs.reduce((sum, o) => sum + (o.pattern ? o.width * prepared.maxLen : o.width), 0);
       const tokensPerRun = Math.min(this.maxBatchTokens, Math.floor(this.maxOutputBytes / bytesPerPosition));
+      let start = 0;
       for (const chunk of chunkBatch(prepared.inputIds, tokensPerRun)) {
-        const feeds = this.feeds(chunk, prepared, ns.steeringBlocks, ns.ablationBlocks.length > 0);
-        const result = await session.run(feeds);
         const S = Math.max(...chunk.map((s) => s.length));
+        const feeds = {
+          ...this.feeds(chunk, prepared, ns.steeringBlocks, ns.ablationBlocks.length > 0),
+          ...patchFeeds(prepared.patches, ns.patchHooks, this.config, start, chunk.length, S),
+        };
+        const result = await session.run(feeds);
         for (const o of outputs) {
           const tensor = result[o.name];
           if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`graph did not return float output ${o.name}`);
           const data = tensor.data;
           const list = collected.get(o.name)!;
+          if (o.pattern) {
+            const masked = o.name.endsWith(".hook_attn_scores");
+            chunk.forEach((seq, b) => list.push(realPatternBlock(data, b, o.width, S, seq.length, masked)));
+            continue;
+          }
           // views, not copies: one batch's outputs share one buffer (large logits would otherwise be copied again)
           chunk.forEach((seq, b) => list.push(data.subarray(b * S * o.width, (b * S + seq.length) * o.width)));
         }
+        start += chunk.length;
       }
     });
 
@@ -155,6 +169,7 @@ export class OnnxHostedModel implements HostedModel {
       rows.forEach((row, i) => directions.set(row, i * d));
       ablation = { k: rows.length, directions };
     }
+    const patches = preparePatches(r, this.config);
     for (const [block, vector] of steering) {
       if (vector.length !== d && vector.length !== maxLen * d) {
         throw new Error(`steering after block ${block}: vector length ${vector.length} is neither d (${d}) nor seq × d (${maxLen} × ${d})`);
@@ -168,9 +183,11 @@ export class OnnxHostedModel implements HostedModel {
         logits: r.logits,
         steeringBlocks: [...steering.keys()],
         ablationBlocks: ablation ? r.ablation?.blocks ?? [] : [],
+        patchHooks: [...patches.keys()],
       },
       steering,
       ablation,
+      patches,
     };
   }
 
@@ -235,8 +252,10 @@ export function forwardRequestSchema(config: ModelConfig) {
             .min(1, { message: "ablation needs at least one direction" }),
         })
         .optional(),
+      ...patchFields(config),
     })
     .superRefine((r, ctx) => {
+      checkPatches(r, ctx, config);
       r.taps.forEach((name, i) => {
         try {
           parseHook(name, config);
@@ -291,6 +310,23 @@ function l2(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return Math.sqrt(s);
+}
+
+/**
+ * Sequence b's real [nHeads × len × len] block of a [batch, nHeads, S, S] pattern output (a copy);
+ * with `maskFuture`, keys after the query (hidden by the causal mask) read -Infinity.
+ */
+function realPatternBlock(data: Float32Array, b: number, H: number, S: number, len: number, maskFuture: boolean): Float32Array {
+  const out = new Float32Array(H * len * len);
+  for (let h = 0; h < H; h++) {
+    for (let q = 0; q < len; q++) {
+      const src = ((b * H + h) * S + q) * S;
+      const dst = (h * len + q) * len;
+      out.set(data.subarray(src, src + len), dst);
+      if (maskFuture) out.fill(-Infinity, dst + q + 1, dst + len);
+    }
+  }
+  return out;
 }
 
 /** Consecutive groups whose padded size (count × longest) stays within the budget. */

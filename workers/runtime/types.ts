@@ -101,12 +101,48 @@ export interface ForwardRequest {
   logits: boolean;
   steering?: SteeringIntervention[];
   ablation?: AblationIntervention;
+  /** Replace activations at a hook, per sequence of the batch (one forward can patch each sequence differently). */
+  patches?: ActivationPatch[];
+  /** Zero- or mean-ablate attention heads (their hook_z) at every position. */
+  headAblation?: HeadAblation[];
+}
+
+/**
+ * Replaces a hook's activation in the stream, so everything downstream (and the hook's own tap)
+ * sees the replacement. Patches apply after steering/ablation at hook_resid_post, and override a
+ * head ablation where both touch the same head and position.
+ */
+export interface ActivationPatch {
+  /** blocks.{L}.hook_resid_pre | hook_resid_post | hook_attn_out | hook_mlp_out | mlp.hook_post | attn.hook_z */
+  hook: HookName;
+  /** Same length as inputIds; null leaves that sequence untouched. */
+  perSequence: Array<PatchValues | null>;
+}
+
+export interface PatchValues {
+  /** Distinct positions of the sequence (0-based, < its length). */
+  positions: number[];
+  /** attn.hook_z only: the distinct heads to replace (default: all heads). */
+  heads?: number[];
+  /** Row-major: positions.length × (hook_z ? heads.length × headDim : width). */
+  values: Float32Array;
+}
+
+export interface HeadAblation {
+  layer: number;
+  heads: number[];
+  mode: "zero" | "mean";
+  /** mode "mean": the mean hook_z of each listed head, heads.length × headDim. */
+  means?: Float32Array;
 }
 
 export interface ForwardResult {
   /** Per sequence, [len * vocab] (only the real positions). */
   logits: Float32Array[] | null;
-  /** Per hook, per sequence, [len * width] (only the real positions). */
+  /**
+   * Per hook, per sequence, [len * width] (only the real positions); attn.hook_attn_scores and
+   * attn.hook_pattern are [nHeads * len * len] (query rows, key columns; masked scores are -Infinity).
+   */
   taps: Map<HookName, Float32Array[]>;
 }
 

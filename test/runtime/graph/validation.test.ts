@@ -19,7 +19,7 @@ const base: ForwardRequest = { inputIds: [[1, 2, 3]], taps: ["blocks.0.hook_resi
 
 describe("forward request validation", () => {
   it.each<[string, ForwardRequest, RegExp]>([
-    ["unknown hook", { ...base, taps: ["blocks.0.hook_q"] }, /unknown hook "blocks\.0\.hook_q".*supported: hook_embed/],
+    ["unknown hook", { ...base, taps: ["blocks.0.hook_qq"] }, /unknown hook "blocks\.0\.hook_qq".*supported: hook_embed/],
     ["hook block out of range", { ...base, taps: ["blocks.3.hook_resid_post"] }, /block 3 out of range \(model has 3 blocks/],
     ["hook_pos_embed on llama", { ...base, taps: ["hook_pos_embed"] }, /only for gpt2/],
     ["nothing requested", { ...base, taps: [] }, /neither taps nor logits/],

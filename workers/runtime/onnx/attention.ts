@@ -6,9 +6,15 @@
  * query-length axis, so scores are a plain batched MatMul
  *   q [B, KvH, G*S, D] · kᵀ [B, KvH, D, S] → [B, KvH, G*S, S],
  * and the attention bias is tiled G times along that axis (positions.ts).
+ *
+ * Hook points (ctx.hooks): attn.hook_q/k/v [B, S, heads·D] (after qk-norm, before RoPE),
+ * attn.hook_attn_scores / hook_pattern [B, H, S, S] (scaled scores + the mask bias / softmax), and
+ * attn.hook_z [B, S, H·D] (per-head outputs before the output projection; patchable).
  */
 import type { Value } from "./builder";
 import type { BuildContext, SequenceInfo } from "./context";
+import { NO_HOOK_POINTS } from "./hook-points";
+import { attentionHookName } from "./hooks";
 import { rmsNorm } from "./norms";
 import { applyRope } from "./rope";
 import { linear } from "./linear";
@@ -31,6 +37,11 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
     q = rmsNorm(ctx, q, ctx.w.plain(`${p}.attn_q_norm.weight`, [D]));
     k = rmsNorm(ctx, k, ctx.w.plain(`${p}.attn_k_norm.weight`, [D]));
   }
+  const hp = ctx.hooks ?? NO_HOOK_POINTS;
+  // TransformerLens hook_q/k/v: per position [heads × D], after qk-norm, before RoPE
+  hp.tap(attentionHookName(layer, "q"), () => g.reshape(q, [0, 0, H * D]));
+  hp.tap(attentionHookName(layer, "k"), () => g.reshape(k, [0, 0, KvH * D]));
+  hp.tap(attentionHookName(layer, "v"), () => g.reshape(v, [0, 0, KvH * D]));
   if (seqInfo.rope) {
     q = applyRope(ctx, q, seqInfo.rope);
     k = applyRope(ctx, k, seqInfo.rope);
@@ -50,10 +61,17 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
   }
 
   const scores = g.div(g.matmul(qg, kT), g.constFloat([Math.sqrt(D)]));
-  const probs = g.softmax(g.add(scores, seqInfo.attentionBias), -1);
+  const biased = g.add(scores, seqInfo.attentionBias);
+  const probs = g.softmax(biased, -1);
+  // [B, KvH, G*S, T] read as [B, H, S, T]: head h = kv·G + g, the query head that reads kv head ⌊h/G⌋
+  hp.tap(attentionHookName(layer, "attn_scores"), () => g.reshape(biased, [0, H, -1, 0]));
+  hp.tap(attentionHookName(layer, "pattern"), () => g.reshape(probs, [0, H, -1, 0]));
   const ctxOut = g.matmul(probs, vh); // [B, KvH, G*S, D]
 
   // back to [B, S, KvH*G*D]
-  const merged = g.reshape(g.transpose(g.reshape(ctxOut, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, H * D]);
+  const merged = hp.hook(
+    attentionHookName(layer, "z"),
+    g.reshape(g.transpose(g.reshape(ctxOut, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, H * D]),
+  );
   return linear(ctx, merged, `${p}.attn_output`, d, H * D, config.architecture === "gpt2");
 }

@@ -2,9 +2,12 @@
  * ModelWeights + GraphSpec → an ONNX graph (GraphBuilder, ready for serialize.ts).
  *
  * Inputs:  input_ids [batch, seq] int64, attention_mask [batch, seq] int64 (1 = real token),
- *          steer.{L} [batch|1, seq|1, d] float per steered block, ablate.directions [k, d] float.
- * Outputs: the requested hooks [batch, seq, width] (named as the hook) and optionally logits
- *          [batch, seq, vocab]. Blocks after the last one an output depends on are not built.
+ *          steer.{L} [batch|1, seq|1, d] float per steered block, ablate.directions [k, d] float,
+ *          patch.{hook}.values [batch, seq, width] + patch.{hook}.mask [batch, seq, 1] per patched hook
+ *          (hook_z: mask [batch, seq, nHeads, 1]; see interventions.ts).
+ * Outputs: the requested hooks [batch, seq, width] (named as the hook; attn.hook_attn_scores and
+ *          hook_pattern are [batch, nHeads, seq, seq]) and optionally logits [batch, seq, vocab].
+ *          Blocks after the last one an output depends on are not built.
  *
  * With spec.kvCache (incremental decoding) input_ids holds only the new tokens, attention_mask is
  * [batch, past + seq], past_key.{L} / past_value.{L} [batch, nKvHeads, past, headDim] (past may be 0)
@@ -26,20 +29,22 @@ import {
   presentValueOutputName,
   steeringInputName,
   type GraphSpec,
+  type HookLayout,
   type NormalizedSpec,
 } from "./hooks";
-import { ablate, steer } from "./interventions";
+import { ablate, applyPatch, patchInputs, steer } from "./interventions";
 import { modelNorm } from "./norms";
 import { kvSequenceInfo, sequenceInfo } from "./positions";
 import { WeightBinder } from "./weights";
 
 /** Bump whenever the emitted graph changes for the same weights and spec (keys the disk cache). */
-export const COMPILER_VERSION = "mechmap-onnx-1";
+export const COMPILER_VERSION = "mechmap-onnx-2";
 
 export interface GraphOutputInfo {
   name: string;
-  /** Outputs are [batch, seq, width]. */
+  /** "positions" outputs are [batch, seq, width]; "pattern" outputs [batch, width = nHeads, seq, seq]. */
   width: number;
+  layout: HookLayout;
 }
 
 export interface CompiledGraph {
@@ -86,6 +91,19 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
   const tap = (name: string, value: Value): void => {
     if (wanted.has(name)) tapValues.set(name, value);
   };
+  const patches = patchInputs(ctx, ns.patchHooks);
+  const hooks = {
+    tap: (name: string, make: () => Value): void => {
+      if (wanted.has(name)) tapValues.set(name, make());
+    },
+    hook: (name: string, value: Value): Value => {
+      const patch = patches.get(name);
+      const out = patch ? applyPatch(ctx, value, patch) : value;
+      tap(name, out);
+      return out;
+    },
+  };
+  ctx.hooks = hooks;
 
   let seqInfoCache: SequenceInfo | null = null;
   const seqInfo = (): SequenceInfo => (seqInfoCache ??= (ns.kvCache ? kvSequenceInfo : sequenceInfo)(ctx, inputIds, mask));
@@ -100,17 +118,13 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
   }
 
   for (let L = 0; L <= ns.lastBlock; L++) {
-    tap(`blocks.${L}.hook_resid_pre`, resid);
+    resid = hooks.hook(`blocks.${L}.hook_resid_pre`, resid);
     const block = transformerBlock(ctx, resid, L, seqInfo());
-    tap(`blocks.${L}.hook_attn_out`, block.attnOut);
-    tap(`blocks.${L}.hook_mlp_out`, block.mlpOut);
-    tap(`blocks.${L}.mlp.hook_post`, block.neurons);
     let post = block.residPost;
     const vector = steering.get(L);
     if (vector) post = steer(ctx, post, vector);
     if (directions && ablated.has(L)) post = ablate(ctx, post, directions.u, directions.uT);
-    tap(`blocks.${L}.hook_resid_post`, post);
-    resid = post;
+    resid = hooks.hook(`blocks.${L}.hook_resid_post`, post);
   }
 
   const outputs: GraphOutputInfo[] = [];
@@ -118,8 +132,8 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
     const value = tapValues.get(hook.name);
     if (!value) throw new Error(`internal: hook ${hook.name} was not produced`);
     const width = hookWidth(hook, config);
-    g.output(value, hook.name, "float", ["batch", "seq", width]);
-    outputs.push({ name: hook.name, width });
+    g.output(value, hook.name, "float", hook.layout === "pattern" ? ["batch", width, "seq", "seq"] : ["batch", "seq", width]);
+    outputs.push({ name: hook.name, width, layout: hook.layout });
   }
   if (ns.logits) {
     // decoding needs only the last position's next-token logits
@@ -134,7 +148,7 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
       const shape = g.concat([g.shape(inputIds), g.constInt64([V])], 0);
       g.output(g.reshape(flat, shape), LOGITS_OUTPUT, "float", ["batch", "seq", V]);
     }
-    outputs.push({ name: LOGITS_OUTPUT, width: V });
+    outputs.push({ name: LOGITS_OUTPUT, width: V, layout: "positions" });
   }
   for (const p of presents) {
     const dims = ["batch", config.nKvHeads, "total", config.headDim];
@@ -145,7 +159,11 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
   return {
     builder: g,
     spec: ns,
-    interventionInputs: [...ns.steeringBlocks.map(steeringInputName), ...(directions ? [ABLATION_INPUT] : [])],
+    interventionInputs: [
+      ...ns.steeringBlocks.map(steeringInputName),
+      ...(directions ? [ABLATION_INPUT] : []),
+      ...[...patches.values()].flatMap((p) => [p.valuesName, p.maskName]),
+    ],
     outputs,
   };
 }

@@ -1,5 +1,6 @@
 import type { ModelConfig } from "../types";
 import type { GraphBuilder, Value } from "./builder";
+import type { HookPoints } from "./hook-points";
 import type { WeightBinder } from "./weights";
 
 /** What every layer builder needs. */
@@ -7,6 +8,8 @@ export interface BuildContext {
   g: GraphBuilder;
   w: WeightBinder;
   config: ModelConfig;
+  /** Taps and patches of TransformerLens hook points (absent: none). */
+  hooks?: HookPoints;
   /** Present only in KV-cache graphs (GraphSpec.kvCache): attention reads the past, reports the present. */
   kvCache?: KvCacheIo;
 }

@@ -5,6 +5,7 @@
  */
 import type { Value } from "./builder";
 import type { BuildContext } from "./context";
+import { NO_HOOK_POINTS } from "./hook-points";
 import { linear } from "./linear";
 
 export interface MlpResult {
@@ -21,15 +22,20 @@ function swigluMlp(ctx: BuildContext, x: Value, layer: number): MlpResult {
   const p = `blk.${layer}`;
   const gate = linear(ctx, x, `${p}.ffn_gate`, config.dFfn, config.dModel, false);
   const up = linear(ctx, x, `${p}.ffn_up`, config.dFfn, config.dModel, false);
-  const neurons = g.mul(g.mul(gate, g.sigmoid(gate)), up);
+  const neurons = hookPost(ctx, layer, g.mul(g.mul(gate, g.sigmoid(gate)), up));
   return { neurons, out: linear(ctx, neurons, `${p}.ffn_down`, config.dModel, config.dFfn, false) };
 }
 
 function geluMlp(ctx: BuildContext, x: Value, layer: number): MlpResult {
   const { config } = ctx;
   const p = `blk.${layer}`;
-  const neurons = geluTanh(ctx, linear(ctx, x, `${p}.ffn_up`, config.dFfn, config.dModel, true));
+  const neurons = hookPost(ctx, layer, geluTanh(ctx, linear(ctx, x, `${p}.ffn_up`, config.dFfn, config.dModel, true)));
   return { neurons, out: linear(ctx, neurons, `${p}.ffn_down`, config.dModel, config.dFfn, true) };
+}
+
+/** mlp.hook_post: the neurons the down projection reads (patched there when requested). */
+function hookPost(ctx: BuildContext, layer: number, neurons: Value): Value {
+  return (ctx.hooks ?? NO_HOOK_POINTS).hook(`blocks.${layer}.mlp.hook_post`, neurons);
 }
 
 /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) — GPT-2's "gelu_new". */
