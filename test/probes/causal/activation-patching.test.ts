@@ -123,7 +123,7 @@ describe("activationPatching", () => {
   it("refuses pairs it cannot patch, naming the pair", async () => {
     const ctx = context(copy);
     expect(await refusal(activationPatching(copy, params([copyPairs[0]!, { ...copyPairs[1]!, corrupted: "Ann ran the dog saw" }]), ctx))).toMatch(
-      /^methods\[0\]\.pairs\[1\]: the clean prompt is 5 tokens and the corrupted prompt 6/,
+      /^methods\[0\]\.pairs\[1\]: the clean prompt is 5 tokens and the corrupted prompt 6 \(from token 1: "Cat" "ran" "the" "dog" vs "Ann" "ran" "the" "dog"\)/,
     );
     // Pairs of different lengths: fine for heads, not for the position-by-position resid map.
     const longer = { clean: "Cat ran the dog saw", corrupted: "Ann ran the dog saw", answer: " Cat", wrongAnswer: " Ann" };

@@ -9,7 +9,7 @@ import type { SteeredGenerationParams } from "../../../server/probes/spec";
 import { createHostedModel } from "../../../workers/runtime/hosted-model";
 import { createCausalContext, type CausalContextOptions } from "../../../workers/probes/causal/context";
 import { randomUnitVector } from "../../../workers/probes/causal/random-direction";
-import { steeredGeneration } from "../../../workers/probes/causal/steered-generation";
+import { decodeContinuation, steeredGeneration } from "../../../workers/probes/causal/steered-generation";
 import { toStableJson } from "../../../workers/probes/serialize";
 import { ProbeInputError } from "../../../workers/probes/types";
 import { tempDir, testSessionCache } from "../../runtime/graph/helpers";
@@ -169,5 +169,13 @@ describe("steeredGeneration", () => {
     const wrongWidth = context(model, { resolveDirection: async () => new Float32Array(8).fill(1) });
     expect(await refusal(steeredGeneration(model, params({ direction: { kind: "artifact", runId: 7, layer: 0 } }), wrongWidth))).toContain("has 8 entries; this model's residual stream has 16");
     expect(await refusal(steeredGeneration(model, params({ direction: { kind: "data" } }), ctx))).toContain('"kind": "data" needs the spec\'s data');
+  });
+
+  it("decodes a continuation after its prompt, without the stop token, showing a generated BOS", () => {
+    const id = (w: string) => planted.tokenizer.id(w);
+    const { bosId, eosId } = planted.tokenizer;
+    expect(decodeContinuation(model, [bosId, id("the")], [id("cat"), id("sat"), eosId])).toBe(" cat sat");
+    expect(decodeContinuation(model, [bosId, id("the")], [id("cat"), bosId, id("cat")])).toBe(" cat<s>cat");
+    expect(decodeContinuation(model, [bosId, id("the")], [eosId])).toBe("");
   });
 });

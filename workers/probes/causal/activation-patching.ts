@@ -82,7 +82,7 @@ function preparePairs(model: HostedModel, params: ActivationPatchingParams, ctx:
     const corrupted = ctx.tokenize(pair.corrupted, `${path}.corrupted`);
     if (clean.length !== corrupted.length) {
       throw new ProbeInputError(
-        `${path}: the clean prompt is ${clean.length} tokens and the corrupted prompt ${corrupted.length} — patching replaces positions one for one, so both must have the same number of tokens (swap a word for one of the same token length)`,
+        `${path}: the clean prompt is ${clean.length} tokens and the corrupted prompt ${corrupted.length}${whereTheyDiffer(ctx, clean, corrupted)} — patching replaces positions one for one, so both must have the same number of tokens (swap a word for one of the same token length)`,
       );
     }
     const first = out[0];
@@ -99,6 +99,14 @@ function preparePairs(model: HostedModel, params: ActivationPatchingParams, ctx:
     out.push({ clean, corrupted, answer, wrong });
   });
   return out;
+}
+
+/** " (from token 11: " Tim" "." vs " T" "om")": where two tokenisations part, for length errors. */
+function whereTheyDiffer(ctx: CausalContext, a: number[], b: number[]): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const show = (ids: number[]): string => ctx.pieces(ids.slice(i, i + 4)).map((p) => JSON.stringify(p)).join(" ");
+  return ` (from token ${i}: ${show(a) || "nothing"} vs ${show(b) || "nothing"})`;
 }
 
 function sameValues(a: Float32Array, b: Float32Array): boolean {

@@ -228,11 +228,14 @@ export async function steeredGeneration(model: HostedModel, params: SteeredGener
 /**
  * The continuation's text: the decoded prompt + continuation minus the decoded prompt (so pieces that
  * merge across the boundary and leading spaces come out as in the full text), without a final EOS.
+ * A generated BOS (which decoders drop; heavy steering can produce nothing else) is shown as its piece.
  */
 export function decodeContinuation(model: HostedModel, prompt: number[], generated: number[]): string {
   const tok = model.tokenizer;
   const gen = tok.eosId !== null && generated[generated.length - 1] === tok.eosId ? generated.slice(0, -1) : generated;
   const body = tok.bosId !== null && prompt[0] === tok.bosId ? prompt.slice(1) : prompt;
+  const bos = tok.bosId === null ? -1 : gen.indexOf(tok.bosId);
+  if (bos >= 0) return decodeContinuation(model, prompt, gen.slice(0, bos)) + tok.piece(tok.bosId!) + decodeContinuation(model, [], gen.slice(bos + 1));
   const before = tok.decode(body);
   const full = tok.decode([...body, ...gen]);
   return full.startsWith(before) ? full.slice(before.length) : tok.decode(gen);
