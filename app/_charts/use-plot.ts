@@ -16,7 +16,11 @@ export function usePlot(make: (plot: PlotModule, width: number) => Element, deps
     void import("@observablehq/plot").then((plot) => {
       const container = ref.current;
       if (cancelled || !container) return;
-      container.replaceChildren(make(plot, Math.max(320, Math.min(900, container.clientWidth || 640))));
+      const figure = make(plot, Math.max(320, Math.min(900, container.clientWidth || 640)));
+      // Plot names its marks' groups with aria-label ("line", "x-axis tick", a baseline's label);
+      // ARIA allows a name only with a role, so they get the one browsers already expose them as.
+      for (const g of figure.querySelectorAll("g[aria-label]:not([role])")) g.setAttribute("role", "group");
+      container.replaceChildren(figure);
     });
     return () => {
       cancelled = true;
