@@ -6,6 +6,8 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasets, experiments, experimentVersionPapers, experimentVersions, experimentVersionTechniques, models, runs, userQuotas, users } from "../../db/schema";
 import { DEMO_EXPERIMENTS, demoDatasetJsonl, demoSpec } from "../../db/seed/data/experiments";
+import { CAUSAL_DEMO_EXPERIMENTS, causalDemoSpec } from "../../db/seed/data/experiments/causal";
+import { validateDemoExperiments } from "../../db/seed/data/validate";
 import { papers as seedPapers } from "../../db/seed/data/papers";
 import { techniques as seedTechniques } from "../../db/seed/data/techniques";
 import { DEMO_USERS } from "../../db/seed/demo-users";
@@ -13,10 +15,10 @@ import { seedDemo } from "../../db/seed/seed";
 import { claimsSchema } from "../../server/experiments/claims";
 import { startBoss } from "../../server/jobs/boss";
 import { RUN_QUEUE } from "../../server/jobs/experiment-runs";
-import { parseProbeSpec } from "../../server/probes/spec";
+import { CAUSAL_METHODS, parseProbeSpec } from "../../server/probes/spec";
 import { closeMarkdownRenderer } from "../../server/render/markdown";
 import { parseDatasetFile } from "../../server/services/datasets/parse-dataset";
-import { seedDemoExperiments } from "../../server/services/experiments/demo-seed";
+import { demoExperimentSpecs, seedDemoExperiments } from "../../server/services/experiments/demo-seed";
 import { queueRunsForModel } from "../../server/services/experiments/publish";
 import { createTestDatabase, type TestDatabase } from "../setup/test-database";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,6 +28,8 @@ import { STORIES_GGUF, STORIES_SHA256, hasStoriesFixtures } from "../runtime/fix
 import { waitForRun } from "../workers/run-experiment-fixtures";
 
 const OWNER = DEMO_USERS.find((u) => u.role === "member")!.email;
+/** Five version-1 experiments with data sets, and the four causal ones (spec version 2, no data set). */
+const ALL = DEMO_EXPERIMENTS.length + CAUSAL_DEMO_EXPERIMENTS.length;
 const words = (s: string) => s.trim().split(/\s+/).length;
 
 describe("demo experiment definitions", () => {
@@ -85,6 +89,38 @@ describe("demo experiment definitions", () => {
   });
 });
 
+describe("causal demo experiment definitions", () => {
+  it("there are four, one per causal method, with titles distinct from the others", () => {
+    expect(CAUSAL_DEMO_EXPERIMENTS.map((e) => e.spec.methods.map((m) => m.method))).toEqual([["steeredGeneration"], ["activationPatching"], ["logitLens"], ["attentionPatterns"]]);
+    expect(new Set([...DEMO_EXPERIMENTS, ...CAUSAL_DEMO_EXPERIMENTS].map((e) => e.title)).size).toBe(ALL);
+  });
+
+  it.each(CAUSAL_DEMO_EXPERIMENTS.map((e) => [e.title, e] as const))("%s: a version-2 spec without data that parses, with some KaTeX", (_title, e) => {
+    const parsed = parseProbeSpec(causalDemoSpec(e));
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    expect(parsed.spec.version).toBe(2);
+    expect(parsed.spec.data).toBeUndefined();
+    expect(e.question).toMatch(/\$/);
+  });
+
+  it("the patching pairs have answers, and clean and corrupted prompts differ", () => {
+    const patching = CAUSAL_DEMO_EXPERIMENTS.flatMap((e) => e.spec.methods).find((m) => m.method === "activationPatching") as unknown as { pairs: Array<{ clean: string; corrupted: string; answer: string; wrongAnswer: string }> };
+    for (const p of patching.pairs) {
+      expect(p.clean).not.toBe(p.corrupted);
+      expect(p.answer).not.toBe(p.wrongAnswer);
+    }
+  });
+
+  it("the seed's validation accepts every demo spec (versions 1 and 2) and catches what is wrong", () => {
+    expect(validateDemoExperiments(demoExperimentSpecs(), seedTechniques, seedPapers)).toEqual([]);
+    const lens = demoExperimentSpecs().find((e) => e.title === CAUSAL_DEMO_EXPERIMENTS[2]!.title)!;
+    expect(validateDemoExperiments([{ ...lens, techniques: [] }], seedTechniques, seedPapers)).toEqual([`demo experiment "${lens.title}": logitLens exercises logit-lens — link it`]);
+    expect(validateDemoExperiments([{ ...lens, spec: { ...lens.spec, version: 1 } }], seedTechniques, seedPapers).join("\n")).toMatch(/needs "version": 2/);
+    expect(validateDemoExperiments([{ ...lens, papers: ["9999.99999"] }], seedTechniques, seedPapers)).toEqual([`demo experiment "${lens.title}": arXiv id 9999.99999 is not a seeded paper`]);
+    expect(validateDemoExperiments([lens, lens], seedTechniques, seedPapers)).toEqual([`duplicate demo experiment title "${lens.title}"`]);
+  });
+});
+
 describe("seeding the demo experiments", () => {
   let t: TestDatabase;
   let boss: PgBoss;
@@ -131,10 +167,10 @@ describe("seeding the demo experiments", () => {
     expect((await totals()).experiments).toBe(0);
   });
 
-  it("publishes five experiments with their data sets, techniques, papers and claims before any model is ready", async () => {
+  it("publishes the experiments with their data sets, techniques, papers and claims before any model is ready", async () => {
     const report = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 0, problems: [] });
-    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 0 });
+    expect(report).toEqual({ skipped: null, created: ALL, existing: 0, runsQueued: 0, problems: [] });
+    expect(await totals()).toEqual({ experiments: ALL, versions: ALL, datasets: 5, runs: 0 });
     const rows = await t.db.select().from(experiments);
     expect(rows.every((r) => r.state === "published" && r.publishedAt !== null)).toBe(true);
     const versions = await t.db.select().from(experimentVersions);
@@ -158,25 +194,25 @@ describe("seeding the demo experiments", () => {
   it("seeding again after two models became ready queues exactly one run per (version, model), and a third time nothing", async () => {
     await t.db.update(models).set({ status: "ready" }).where(inArray(models.id, modelIds.slice(0, 2)));
     const second = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(second).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 10, problems: [] });
+    expect(second).toEqual({ skipped: null, created: 0, existing: ALL, runsQueued: 2 * ALL, problems: [] });
     const third = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(third).toEqual({ skipped: null, created: 0, existing: 5, runsQueued: 0, problems: [] });
-    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 10 });
+    expect(third).toEqual({ skipped: null, created: 0, existing: ALL, runsQueued: 0, problems: [] });
+    expect(await totals()).toEqual({ experiments: ALL, versions: ALL, datasets: 5, runs: 2 * ALL });
     const keys = await firstRunKeys();
-    expect(new Set(keys).size).toBe(10);
+    expect(new Set(keys).size).toBe(2 * ALL);
     // Each run has its job on the run queue.
     const queued = await t.db.select({ jobId: runs.jobId }).from(runs);
     for (const r of queued) expect(await boss.getJobById(RUN_QUEUE.name, r.jobId!)).toMatchObject({ state: "created" });
   });
 
-  it("a model that becomes ready later gets the five runs from queueRunsForModel, and seeding does not add them twice", async () => {
+  it("a model that becomes ready later gets every experiment's run from queueRunsForModel, and seeding does not add them twice", async () => {
     await t.db.update(models).set({ status: "ready" }).where(eq(models.id, modelIds[2]!));
-    expect(await queueRunsForModel(t.db, boss, modelIds[2]!)).toHaveLength(5);
-    expect(await seedDemoExperiments(t.db, boss, OWNER)).toMatchObject({ created: 0, existing: 5, runsQueued: 0 });
-    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 15 });
-    expect(new Set(await firstRunKeys()).size).toBe(15);
+    expect(await queueRunsForModel(t.db, boss, modelIds[2]!)).toHaveLength(ALL);
+    expect(await seedDemoExperiments(t.db, boss, OWNER)).toMatchObject({ created: 0, existing: ALL, runsQueued: 0 });
+    expect(await totals()).toEqual({ experiments: ALL, versions: ALL, datasets: 5, runs: 3 * ALL });
+    expect(new Set(await firstRunKeys()).size).toBe(3 * ALL);
     const perModel = await t.db.select({ n: count() }).from(runs).where(and(eq(runs.modelId, modelIds[2]!), eq(runs.attempt, 0)));
-    expect(perModel[0]!.n).toBe(5);
+    expect(perModel[0]!.n).toBe(ALL);
   });
 
   it("an owner over their run quota does not stop the start: the missing runs are reported, nothing else changes", async () => {
@@ -184,10 +220,10 @@ describe("seeding the demo experiments", () => {
     await t.db.insert(userQuotas).values({ userId: owner!.id, maxRunsPerDay: 1 });
     await t.db.insert(models).values({ name: "stories-d", source: "/tmp/d.gguf", sha256: "d".repeat(64), status: "ready", layers: 5, dModel: 64 });
     const report = await seedDemoExperiments(t.db, boss, OWNER);
-    expect(report).toMatchObject({ created: 0, existing: 5, runsQueued: 0 });
-    expect(report.problems).toHaveLength(5);
+    expect(report).toMatchObject({ created: 0, existing: ALL, runsQueued: 0 });
+    expect(report.problems).toHaveLength(ALL);
     expect(report.problems[0]).toMatch(/limit/i);
-    expect(await totals()).toEqual({ experiments: 5, versions: 5, datasets: 5, runs: 15 });
+    expect(await totals()).toEqual({ experiments: ALL, versions: ALL, datasets: 5, runs: 3 * ALL });
     await t.db.delete(userQuotas).where(eq(userQuotas.userId, owner!.id));
   });
 });
@@ -217,23 +253,27 @@ describe.skipIf(!hasStoriesFixtures())("the demo experiments on the demo model, 
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  it("publishing queues one run per experiment and the worker completes all five with metrics", async () => {
+  it("publishing queues one run per experiment and the worker completes all of them with metrics", async () => {
     const report = await seedDemoExperiments(t.db, producer, OWNER);
-    expect(report).toEqual({ skipped: null, created: 5, existing: 0, runsQueued: 5, problems: [] });
+    expect(report).toEqual({ skipped: null, created: ALL, existing: 0, runsQueued: ALL, problems: [] });
     workers = await workExperimentRuns(consumer, t.db, {
       settings: { concurrency: 1, memoryBytes: 256 * 2 ** 20, runTimeLimitMs: 5 * 60_000, pollingIntervalSeconds: 1 },
       cacheDir,
       log: () => {},
     });
     const queued = await t.db.select({ id: runs.id }).from(runs);
-    expect(queued).toHaveLength(5);
+    expect(queued).toHaveLength(ALL);
     for (const r of queued) {
       const done = await waitForRun(t.db, r.id, ["done", "failed"], 240_000);
       expect(done.error).toBeNull();
       expect(done.status).toBe("done");
-      const methods = (done.metrics as { methods: Array<{ method: string; perLayer: unknown[] }> }).methods;
+      const methods = (done.metrics as { methods: Array<{ method: string; perLayer: unknown[]; result?: unknown }> }).methods;
       expect(methods.length).toBeGreaterThan(0);
-      for (const m of methods) expect(m.perLayer).toHaveLength(5);
+      // The data methods report every block; the causal ones (spec version 2) one result each.
+      for (const m of methods) {
+        if (CAUSAL_METHODS.has(m.method)) expect(m.result).toBeTruthy();
+        else expect(m.perLayer).toHaveLength(5);
+      }
     }
   }, 300_000);
 });

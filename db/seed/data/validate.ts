@@ -5,6 +5,7 @@
  * file system. It returns a list of human-readable problems; an empty list means the data is
  * consistent.
  */
+import { CAUSAL_METHODS, METHOD_TECHNIQUE_SLUGS, parseProbeSpec } from "../../../server/probes/spec";
 import { APPROACHES, DIRECTIONS, PAPER_RELATIONS, UNITS } from "./types";
 import type { SeedPaper, SeedTechnique } from "./types";
 
@@ -168,5 +169,43 @@ export function validateSeedData(techniques: SeedTechnique[], papers: SeedPaper[
     if (!linkedTechniques.has(t.slug)) problems.push(`technique "${t.slug}" has no linked papers`);
   }
 
+  return problems;
+}
+
+/** What the demo-experiment checks need of one experiment (version 1 with a data set, or version 2 without). */
+export interface SeedDemoExperiment {
+  title: string;
+  techniques: string[];
+  papers: string[];
+  /** The spec as published (a data set referenced by id counts as present). */
+  spec: unknown;
+}
+
+/**
+ * The demo experiments against the seed: each spec parses (version 1 or 2), its techniques and
+ * papers are in the seed, and a causal method's experiment links the techniques that method
+ * exercises (METHOD_TECHNIQUE_SLUGS). Pure, like validateSeedData.
+ */
+export function validateDemoExperiments(experiments: SeedDemoExperiment[], techniques: SeedTechnique[], papers: SeedPaper[]): string[] {
+  const problems: string[] = [];
+  const slugs = new Set(techniques.map((t) => t.slug));
+  const arxiv = new Set(papers.flatMap((p) => (p.arxivId ? [p.arxivId] : [])));
+  for (const d of duplicates(experiments.map((e) => e.title))) problems.push(`duplicate demo experiment title "${d}"`);
+  for (const e of experiments) {
+    const where = `demo experiment "${e.title}"`;
+    const parsed = parseProbeSpec(e.spec);
+    if (!parsed.ok) {
+      problems.push(...parsed.errors.map((err) => `${where}: spec ${err}`));
+      continue;
+    }
+    for (const s of e.techniques) if (!slugs.has(s)) problems.push(`${where}: unknown technique slug "${s}"`);
+    for (const a of e.papers) if (!arxiv.has(a)) problems.push(`${where}: arXiv id ${a} is not a seeded paper`);
+    for (const m of parsed.spec.methods) {
+      if (!CAUSAL_METHODS.has(m.method)) continue;
+      const wanted = METHOD_TECHNIQUE_SLUGS[m.method as keyof typeof METHOD_TECHNIQUE_SLUGS];
+      const missing = wanted.filter((s) => !e.techniques.includes(s));
+      if (missing.length > 0) problems.push(`${where}: ${m.method} exercises ${missing.join(", ")} — link ${missing.length === 1 ? "it" : "them"}`);
+    }
+  }
   return problems;
 }

@@ -2,6 +2,10 @@ import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Database } from "~/db/client";
 import { DEMO_EXPERIMENTS, type DemoExperiment, demoDatasetJsonl, demoSpec } from "~/db/seed/data/experiments";
+import { CAUSAL_DEMO_EXPERIMENTS, type CausalDemoExperiment, causalDemoSpec } from "~/db/seed/data/experiments/causal";
+import { papers as seedPapers } from "~/db/seed/data/papers";
+import { techniques as seedTechniques } from "~/db/seed/data/techniques";
+import { validateDemoExperiments } from "~/db/seed/data/validate";
 import { experiments, experimentVersions, papers, users } from "~/db/schema";
 import { DomainError } from "../../errors";
 import { createRunQueue } from "../../jobs/experiment-runs";
@@ -12,7 +16,8 @@ import { publishExperiment } from "./publish";
 import { createDraft } from "./save";
 
 /**
- * The demo experiments (db/seed/data/experiments), owned by the demo member: each data set is
+ * The demo experiments (db/seed/data/experiments, the causal ones of spec version 2 after the
+ * others), owned by the demo member: each data set is
  * uploaded through the store (the same rows are one data set), each experiment is created once
  * (found again by its title and owner) and published, which queues one run per ready model.
  * Publishing again on every start only queues what is missing — e.g. runs on a model that became
@@ -54,7 +59,9 @@ async function paperIds(db: Database, arxivIds: string[]): Promise<number[]> {
   return arxivIds.map((a) => rows.find((r) => r.arxivId === a)!.id);
 }
 
-async function createOne(db: Database, owner: SessionUser, experiment: DemoExperiment): Promise<number> {
+/** The spec as published: a version-1 experiment's data set uploaded first (the same rows are one data set). */
+async function publishedSpec(db: Database, owner: SessionUser, experiment: DemoExperiment | CausalDemoExperiment): Promise<Record<string, unknown>> {
+  if (!("dataset" in experiment)) return causalDemoSpec(experiment);
   const upload = await uploadDataset(db, owner, {
     name: experiment.dataset.name,
     format: "jsonl",
@@ -62,24 +69,36 @@ async function createOne(db: Database, owner: SessionUser, experiment: DemoExper
     previewOnly: false,
   });
   if (!upload.saved) throw new Error("demo experiments: the data set was previewed, not saved");
+  return demoSpec(experiment, upload.id);
+}
+
+async function createOne(db: Database, owner: SessionUser, experiment: DemoExperiment | CausalDemoExperiment): Promise<number> {
   const content = experimentContentSchema.parse({
     title: experiment.title,
     question: experiment.question,
     techniques: experiment.techniques,
     paperIds: await paperIds(db, experiment.papers),
-    spec: demoSpec(experiment, upload.id),
-    claims: experiment.claims.map((c) => c.claim),
+    spec: await publishedSpec(db, owner, experiment),
+    // The causal methods have no per-layer metrics for claims to read.
+    claims: "claims" in experiment ? experiment.claims.map((c) => c.claim) : [],
   });
   const draft = await createDraft(db, owner, content);
   return draft.id;
 }
 
+/** Every demo experiment with its spec as published (a data set id stands in for the upload's). */
+export function demoExperimentSpecs() {
+  return [...DEMO_EXPERIMENTS.map((e) => ({ ...e, spec: demoSpec(e, 1) })), ...CAUSAL_DEMO_EXPERIMENTS.map((e) => ({ ...e, spec: causalDemoSpec(e) }))];
+}
+
 export async function seedDemoExperiments(db: Database, boss: PgBoss, ownerEmail: string): Promise<DemoExperimentsReport> {
+  const invalid = validateDemoExperiments(demoExperimentSpecs(), seedTechniques, seedPapers);
+  if (invalid.length > 0) throw new Error(`Demo experiments are inconsistent:\n${invalid.join("\n")}`);
   const owner = await ownerByEmail(db, ownerEmail);
   if (!owner) return { skipped: `there is no account ${ownerEmail} to own them`, created: 0, existing: 0, runsQueued: 0, problems: [] };
   await createRunQueue(boss);
   const report: DemoExperimentsReport = { skipped: null, created: 0, existing: 0, runsQueued: 0, problems: [] };
-  for (const experiment of DEMO_EXPERIMENTS) {
+  for (const experiment of [...DEMO_EXPERIMENTS, ...CAUSAL_DEMO_EXPERIMENTS]) {
     try {
       let id = await findExperiment(db, owner.id, experiment.title);
       if (id === null) {
