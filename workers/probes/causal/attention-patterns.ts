@@ -12,7 +12,8 @@
  *   token just after that token's earlier occurrence (query n + i, key i + 1 for i = 1 … n, with
  *   BOS at 0). An induction head scores near 1, most heads near 0.
  *
- * Random tokens are uniform over the vocabulary without BOS and EOS, from the spec's seed.
+ * Random tokens are uniform over the ordinary tokens of the vocabulary (no BOS/EOS, no special or
+ * byte-fallback pieces such as "<unk>" or "<0x0A>"), from the spec's seed.
  */
 import type { AttentionPatternsParams } from "../../../server/probes/spec";
 import type { HostedModel } from "../../runtime/types";
@@ -90,7 +91,9 @@ export function inductionScores(pattern: Float32Array, nHeads: number, n: number
 export function repeatedRandomTokens(model: HostedModel, length: number, sequences: number, ctx: CausalContext): number[][] {
   const { bosId, eosId } = model.tokenizer;
   const allowed: number[] = [];
-  for (let id = 0; id < model.config.vocabSize; id++) if (id !== bosId && id !== eosId) allowed.push(id);
+  // Ordinary tokens only: not BOS/EOS, and not special or byte-fallback pieces ("<unk>", "<0x0A>"), which
+  // small vocabularies have many of (256 of stories260K's 512) and models rarely see.
+  for (let id = 0; id < model.config.vocabSize; id++) if (id !== bosId && id !== eosId && !/^<[^<>]*>$/.test(model.tokenizer.piece(id))) allowed.push(id);
   if (allowed.length === 0) throw new ProbeInputError(`${ctx.path}: the model's vocabulary has no ordinary tokens to build random sequences from`);
   const rng = ctx.rng("attentionPatterns", "induction");
   return Array.from({ length: sequences }, () => {
