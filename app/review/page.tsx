@@ -4,6 +4,7 @@ import { api } from "~/server/trpc/server-caller";
 import { Pagination } from "../_components/pagination";
 import { formatAuthors, formatDateTime, plural } from "../_lib/format";
 import { ApprovePaperButton } from "../papers/[id]/approve-paper";
+import { PaperProposals } from "./paper-proposals";
 import { TechniqueProposals } from "./technique-proposals";
 
 export const metadata: Metadata = { title: "Review edits" };
@@ -51,6 +52,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const queue = { ...counts, page };
   const href = (page: number) => (page > 1 ? `/review?page=${page}` : "/review");
   const papersHref = (p: number) => `/review?${new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(p > 1 ? { papersPage: String(p) } : {}) }).toString()}`;
+  // Paper proposals (corrections, links) page on their own too (?paperProposalsPage=N).
+  const paperCounts = await caller.paperRevisions.pendingCount();
+  const paperProposalsPage = Math.min(pageParam(params.paperProposalsPage), paperCounts.pageCount);
+  const paperPending = await caller.paperRevisions.pending({ page: paperProposalsPage });
+  const paperProposalsHref = (p: number) => `/review?${new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(p > 1 ? { paperProposalsPage: String(p) } : {}) }).toString()}`;
   return (
     <div className="page">
       <div className="page-head">
@@ -66,6 +72,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       </div>
       <TechniqueProposals pending={pending} viewerId={me.id} />
       <Pagination page={queue.page} pageCount={queue.pageCount} href={href} label="Pages of proposals" />
+      <PaperProposals pending={paperPending} total={paperCounts.total} page={paperProposalsPage} pageCount={paperCounts.pageCount} href={paperProposalsHref} viewerId={me.id} />
 
       <section aria-labelledby="review-papers" className="review-papers" data-testid="review-papers">
         <h2 id="review-papers">Papers waiting for review ({unreviewed.total})</h2>

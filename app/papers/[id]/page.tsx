@@ -10,9 +10,20 @@ import { ApprovePaperButton } from "./approve-paper";
 import { AuthorAliasForm } from "./author-alias-form";
 import { bibtexFor } from "./bibtex-for";
 import { CopyBibtexButton } from "./copy-bibtex";
+import { PaperProposalsList } from "./paper-proposals-list";
+import { ProposePaperChanges } from "./propose-paper-changes";
+import { UnlinkButton } from "./unlink-button";
 
 interface Props {
   params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+/** ?proposalsPage=N; anything malformed is page 1. */
+function pageParam(raw: string | string[] | undefined): number {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  const n = value && /^\d{1,5}$/.test(value) ? Number(value) : 1;
+  return n >= 1 ? Math.min(n, 10_000) : 1;
 }
 
 const loadPaper = cache(async (rawId: string) => {
@@ -33,11 +44,20 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: paper.title, description: paper.abstract.slice(0, 200) || undefined };
 }
 
-export default async function PaperPage({ params }: Props) {
+export default async function PaperPage({ params, searchParams }: Props) {
   const { id } = await params;
   const { paper, links, authorAliases } = await loadPaper(id);
   const bibtex = paper.bibtex?.trim() || bibtexFor(paper);
-  const me = await (await api()).users.me();
+  const caller = await api();
+  const me = await caller.users.me();
+  const firstProposals = await caller.paperRevisions.ofPaper({ paperId: paper.id, page: 1 });
+  // Past the last page shows the last one.
+  const proposalsPage = Math.min(pageParam((await searchParams).proposalsPage), firstProposals.pageCount);
+  const [proposals, options] = await Promise.all([
+    proposalsPage === 1 ? firstProposals : caller.paperRevisions.ofPaper({ paperId: paper.id, page: proposalsPage }),
+    me ? caller.taxonomy.options() : Promise.resolve([]),
+  ]);
+  const proposalsHref = (p: number) => (p > 1 ? `/papers/${paper.id}?proposalsPage=${p}#paper-proposals` : `/papers/${paper.id}#paper-proposals`);
   const isModerator = me?.role === "moderator" || me?.role === "admin";
   const otherNames = new Map(authorAliases.map((a) => [a.author, a.otherNames]));
 
@@ -47,6 +67,17 @@ export default async function PaperPage({ params }: Props) {
         <Link href="/papers">Papers</Link>
       </nav>
       <h1 data-testid="paper-title">{paper.title}</h1>
+      {me ? (
+        <ProposePaperChanges
+          paperId={paper.id}
+          current={{ title: paper.title, authors: paper.authors, year: paper.year, venue: paper.venue, abstract: paper.abstract, arxivId: paper.arxivId, doi: paper.doi, url: paper.url, bibtex: paper.bibtex }}
+          options={options}
+        />
+      ) : (
+        <p className="muted">
+          <Link href={`/signin?callbackUrl=${encodeURIComponent(`/papers/${paper.id}`)}`}>Sign in</Link> to correct this paper’s details or link it to a technique.
+        </p>
+      )}
       {paper.reviewStatus === "unreviewed" && (
         <p className="paper-review-note" data-testid="paper-unreviewed">
           <span className="badge badge--pending">Unreviewed</span>{" "}
@@ -126,14 +157,17 @@ export default async function PaperPage({ params }: Props) {
         ) : (
           <ul className="paper-list">
             {links.map((l) => (
-              <li key={`${l.slug}-${l.relation}`} className="paper-item">
+              <li key={`${l.slug}-${l.relation}`} className="paper-item" data-testid="paper-link">
                 <span className="badge">{PAPER_RELATION_LABELS[l.relation]}</span> <Link href={`/techniques/${l.slug}`}>{l.name}</Link>
                 {l.note && <p className="paper-item__note">{l.note}</p>}
+                {me && <UnlinkButton paperId={paper.id} technique={l.slug} techniqueName={l.name} relation={l.relation} />}
               </li>
             ))}
           </ul>
         )}
       </section>
+
+      <PaperProposalsList proposals={proposals} href={proposalsHref} />
 
       <section aria-labelledby="bibtex">
         <h2 id="bibtex">BibTeX</h2>
