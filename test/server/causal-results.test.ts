@@ -21,7 +21,7 @@ const FIXTURE_RESULTS = {
         tokens,
         layers: [0, 1],
         top: [0, 1].map((l) => tokens.map((_, p) => [{ token: p === 4 ? " Lily" : " the", id: 10 + p, prob: 0.2 + 0.3 * l }, { token: " a", id: 3, prob: 0.1 }])),
-        target: { token: " Lily", id: 14, rank: [3, 0], prob: [0.05, 0.5] },
+        target: { token: " Lily", id: 14, rank: [4, 1], prob: [0.05, 0.5] },
       },
     ],
   },

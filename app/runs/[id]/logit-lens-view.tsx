@@ -47,7 +47,8 @@ function PromptLens({ prompt, index, id }: { prompt: Prompt; index: number; id: 
                 cells: prompt.layers.map((l, i) => {
                   const rank = target.rank[i];
                   const prob = target.prob[i] ?? null;
-                  return { text: `#${rank === undefined ? "—" : rank + 1} · ${prob === null ? "—" : pct(prob)}`, tip: `Layer ${l}: the target ${quoteToken(target.token)} is ranked ${rank === undefined ? "—" : rank + 1} with p = ${fmt(prob)} at the last position` };
+                  // Ranks are 1-based (1 = the most likely token).
+                  return { text: `#${rank ?? "—"} · ${prob === null ? "—" : pct(prob)}`, tip: `Layer ${l}: the target ${quoteToken(target.token)} is ranked ${rank ?? "—"} with p = ${fmt(prob)} at the last position` };
                 }),
               }
             : undefined

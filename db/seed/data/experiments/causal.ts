@@ -27,7 +27,9 @@ export const CAUSAL_DEMO_EXPERIMENTS: CausalDemoExperiment[] = [
     title: "Steering stories happy or sad, against a random direction",
     question: `Contrastive activation addition takes the mean difference of activations on two sets of prompts as a steering vector. Here the vector is the mean residual stream after block $\\ell$ at the last token of happy sentences minus sad ones,
 $$v_\\ell = \\frac1{|P|}\\sum_{x\\in P} h_\\ell(x) - \\frac1{|N|}\\sum_{x\\in N} h_\\ell(x),$$
-added at every position while the model writes a continuation, at strength $\\alpha$ in units of the layer's mean residual norm. Does "Lily was sad because" turn happy? Every steered continuation is shown beside the default one and beside one steered along a **random direction of the same norm** — a perturbation that large may change the text whatever its direction. The shift in $\\log p(\\text{“ happy”}) - \\log p(\\text{“ sad”})$ at the first generated token is compared with the random direction's.`,
+added at every position while the model writes a continuation, at strength $\\alpha$ in units of the layer's mean residual norm. Does "Lily was sad because" turn happy? Every steered continuation is shown beside the default one and beside one steered along a **random direction of the same norm** — a perturbation that large may change the text whatever its direction. The shift in $\\log p(\\text{“ happy”}) - \\log p(\\text{“ sad”})$ at the first generated token is compared with the random direction's.
+
+The strengths are small ($\\alpha$ = 0.5 and 1): these models have four to six blocks of width 64–96, and at the method's default strengths (4 and 8) every continuation, steered or random, collapses into repeated tokens.`,
     techniques: techniquesOf("steeredGeneration"),
     papers: ["2308.10248", "2312.06681", "2407.12404"],
     spec: {
@@ -60,7 +62,7 @@ added at every position while the model writes a continuation, at strength $\\al
             ],
           },
           layers: [1, 2],
-          strengths: [4, 8],
+          strengths: [0.5, 1],
           maxNewTokens: 20,
           targetWords: { target: [" happy"], opposite: [" sad"] },
         },
@@ -74,7 +76,7 @@ added at every position while the model writes a continuation, at strength $\\al
 $$r = \\frac{\\mathrm{LD}_{\\text{patched}} - \\mathrm{LD}_{\\text{corrupted}}}{\\mathrm{LD}_{\\text{clean}} - \\mathrm{LD}_{\\text{corrupted}}},$$
 0 as corrupted, 1 as clean — for the residual stream at every (layer, position) and for each attention head's output.
 
-The classic indirect-object task ("Lily gave the ball to Tim. Tim gave it back to" → " Lily") is too hard for these models: measured with the platform's runtime, the clean logit difference is at or below zero on three of the six. Copying a name seen earlier they do reliably (clean LD 1–8 nats, corrupted below it on every model), so the pairs swap " Lily" and " Tim" — both single tokens, so clean and corrupted have the same length.`,
+The classic indirect-object task ("Lily gave the ball to Tim. Tim gave it back to" → " Lily") is too hard for these models: measured with the platform's runtime, the clean logit difference is at or below zero on three of the six. Copying a name seen earlier they do reliably (over these pairs the mean clean logit difference is 2–6 nats and the corrupted one negative, on every model), so the pairs swap " Lily" and " Tim" (and, in two of them, "girl" and "boy" too) — all single tokens, so every prompt has the same 18 tokens and the residual-stream map can average the pairs position by position.`,
     techniques: techniquesOf("activationPatching"),
     papers: ["2202.05262", "2211.00593", "2309.16042", "2404.15255"],
     spec: {
@@ -85,8 +87,8 @@ The classic indirect-object task ("Lily gave the ball to Tim. Tim gave it back t
           pairs: [
             { clean: "Once upon a time, there was a girl named Lily. One day,", corrupted: "Once upon a time, there was a girl named Tim. One day,", answer: " Lily", wrongAnswer: " Tim" },
             { clean: "Once upon a time, there was a boy named Tim. One day,", corrupted: "Once upon a time, there was a boy named Lily. One day,", answer: " Tim", wrongAnswer: " Lily" },
-            { clean: "Lily had a big red ball. Lily loved to play with her ball. One day,", corrupted: "Tim had a big red ball. Tim loved to play with her ball. One day,", answer: " Lily", wrongAnswer: " Tim" },
-            { clean: "Tim had a big red ball. Tim loved to play with his ball. One day,", corrupted: "Lily had a big red ball. Lily loved to play with his ball. One day,", answer: " Tim", wrongAnswer: " Lily" },
+            { clean: "Once upon a time, there was a girl named Lily. One day,", corrupted: "Once upon a time, there was a boy named Tim. One day,", answer: " Lily", wrongAnswer: " Tim" },
+            { clean: "Once upon a time, there was a boy named Tim. One day,", corrupted: "Once upon a time, there was a girl named Lily. One day,", answer: " Tim", wrongAnswer: " Lily" },
           ],
           components: ["resid", "heads"],
           layers: "all",
@@ -115,7 +117,7 @@ The classic indirect-object task ("Lily gave the ball to Tim. Tim gave it back t
   },
   {
     title: "Induction-head scan: which heads copy what came next last time?",
-    question: `An induction head attends from a token $A$ to the token that followed the previous occurrence of $A$, and copies it: $[A][B] \\ldots [A] \\to [B]$ (Olsson et al.). On sequences of random tokens repeated twice, its **induction score** — the mean attention from each token of the second copy to the token after its first occurrence — is near 1, while the other heads' are near 0. The scan also gives each head's previous-token score (attention to position $q - 1$, the other half of the induction circuit) and first-token score (attention parked on the first token), and shows the patterns on two story prompts with repeated phrases.`,
+    question: `An induction head attends from a token $A$ to the token that followed the previous occurrence of $A$, and copies it: $[A][B] \\ldots [A] \\to [B]$ (Olsson et al.). On sequences of random tokens repeated twice, its **induction score** — the mean attention from each token of the second copy to the token after its first occurrence — is near 1, while the other heads' are near 0. The scan also gives each head's previous-token score (attention to position $q - 1$, the other half of the induction circuit) and first-token score (attention parked on the first token), and shows the patterns on two story prompts with repeated phrases. Do models this small (four to six blocks, trained on children's stories) form induction heads at all, or only previous-token heads?`,
     techniques: techniquesOf("attentionPatterns"),
     papers: ["2209.11895"],
     spec: {
