@@ -217,7 +217,7 @@ describe.skipIf(!hasStoriesFixtures())("experiment-run worker", () => {
   it("fails bad input at once with the reason, and does not retry", async () => {
     const cases: Array<{ spec: Record<string, unknown>; reason: RegExp }> = [
       { spec: workerSpec(f.datasetId, { readout: { layers: [1, 9] } }), reason: /layer 9 does not exist — the model has 5 blocks/ },
-      { spec: { ...workerSpec(f.datasetId), version: 2 }, reason: /^the probe spec is invalid:\nversion: this engine reads version 1 specs/ },
+      { spec: { ...workerSpec(f.datasetId), version: 3 }, reason: /^the probe spec is invalid:\nversion: this engine reads version 1 and 2 specs/ },
       { spec: workerSpec(987654), reason: /^data set 987654 does not exist/ },
       { spec: workerSpec("not-a-number"), reason: /"not-a-number" is not the id of an uploaded data set/ },
     ];
