@@ -155,7 +155,10 @@ describe("steeredGeneration", () => {
     const b = await steeredGeneration(random, { ...sampled, prompts: ["w10 w11 w12", "w20 w21"], direction: { kind: "meanDifference", positive: ["w30"], negative: ["w40"] }, targetWords: undefined }, context(random));
     expect(toStableJson(a.result)).toBe(toStableJson(b.result));
     expect(a.result.summary.every((s) => s.meanTargetShift === null && s.meanBaselineShift === null)).toBe(true);
-    const greedy = await steeredGeneration(model, params(), context(model));
+    const reports: number[] = [];
+    const greedy = await steeredGeneration(model, params(), context(model, { onProgress: (p) => void reports.push(p.percent) }));
+    expect(reports).toEqual([...reports].sort((x, y) => x - y));
+    expect(reports[reports.length - 1]).toBe(100);
     const again = await steeredGeneration(model, params(), context(model));
     expect(toStableJson(greedy.result)).toBe(toStableJson(again.result));
   });

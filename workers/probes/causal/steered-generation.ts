@@ -157,7 +157,7 @@ export async function steeredGeneration(model: HostedModel, params: SteeredGener
   const generations = 1 + 2 * layers.length * strengths.length;
   let done = 0;
   const tick = async (message: string, layer: number | null): Promise<void> => {
-    await ctx.progress({ stage: "steered generation", message, done, total: generations + 2, examplesDone: done, examplesTotal: generations + 2, layer });
+    await ctx.progress({ stage: "steered generation", message, done, total: generations + 1, examplesDone: done, examplesTotal: generations + 1, layer });
   };
 
   await tick("computing the steering directions", null);
