@@ -1,4 +1,4 @@
-/** `npm run bench [-- web|runtime|probes|worker|compare|all]`: benchmarks, not tests. Results go to bench/results/*.json. */
+/** `npm run bench [-- web|runtime|probes|worker|compare|generate|all]`: benchmarks, not tests. Results go to bench/results/*.json. */
 export {};
 const suites = {
   web: async () => (await import("./web")).runWebBench(),
@@ -6,6 +6,7 @@ const suites = {
   probes: async () => (await import("./probes")).runProbesBench(),
   worker: async () => (await import("./worker")).runWorkerBench(),
   compare: async () => (await import("./compare")).runCompareBench(),
+  generate: async () => (await import("./generate")).runGenerateBench(),
 } as const;
 
 type Suite = keyof typeof suites;

@@ -54,8 +54,10 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
   if (ctx.kvCache) {
     // KV-cache graph: keys/values of the P cached positions come first → [B, KvH, P + S, D]
     const past = ctx.kvCache.past(layer);
-    const keys = g.concat([past.key, g.transpose(k, [0, 2, 1, 3])], 2);
-    vh = g.concat([past.value, vh], 2);
+    // named as the graph outputs, so the grown cache is returned without an Identity copy
+    const names = ctx.kvCache.presentNames(layer);
+    const keys = g.node("Concat", [past.key, g.transpose(k, [0, 2, 1, 3])], { axis: 2 }, names.key);
+    vh = g.node("Concat", [past.value, vh], { axis: 2 }, names.value);
     ctx.kvCache.present(layer, keys, vh);
     kT = g.transpose(keys, [0, 1, 3, 2]);
   }

@@ -74,6 +74,7 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
     }));
     ctx.kvCache = {
       past: (L) => past[L]!,
+      presentNames: (L) => ({ key: presentKeyOutputName(L), value: presentValueOutputName(L) }),
       present: (layer, key, value) => void presents.push({ layer, key, value }),
     };
   }

@@ -17,6 +17,8 @@ export interface BuildContext {
 /** Per-layer key/value cache graph inputs and outputs, [batch, nKvHeads, positions, headDim] (keys after RoPE). */
 export interface KvCacheIo {
   past(layer: number): { key: Value; value: Value };
+  /** Names the present key/value values must carry (the graph outputs). */
+  presentNames(layer: number): { key: string; value: string };
   present(layer: number, key: Value, value: Value): void;
 }
 
