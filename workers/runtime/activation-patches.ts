@@ -142,9 +142,9 @@ export function preparePatches(r: PatchRequestPart, config: ModelConfig): Prepar
     });
   }
   for (const patch of r.patches ?? []) {
-    const e = entry(patch.hook);
     patch.perSequence.forEach((p, b) => {
-      if (!p) return;
+      if (!p) return; // a hook patched in no sequence needs no graph inputs
+      const e = entry(patch.hook);
       const heads = e.perHead ? (p.heads ?? Array.from({ length: H }, (_, h) => h)) : null;
       const rowWidth = heads ? heads.length * D : e.width;
       p.positions.forEach((position, j) => {
