@@ -62,14 +62,8 @@ export function SteerForm({ models }: { models: SteerModelOption[] }) {
   });
 
   const layerChoices = kind === "run" ? runLayers : Array.from({ length: model?.layers ?? 0 }, (_, i) => i);
-  // Keep the chosen layer valid for the chosen direction (middle of the choices by default).
-  useEffect(() => {
-    if (layerChoices.length === 0) {
-      if (layer !== "") setLayer("");
-    } else if (!layerChoices.includes(Number(layer)) || layer === "") {
-      setLayer(String(layerChoices[Math.floor(layerChoices.length / 2)]));
-    }
-  }, [layerChoices.join(","), layer]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The chosen layer while it is one of the direction's; otherwise the middle of its layers.
+  const layerValue = layerChoices.includes(Number(layer)) && layer !== "" ? layer : layerChoices.length > 0 ? String(layerChoices[Math.floor(layerChoices.length / 2)]) : "";
 
   const request = useMutation(trpc.steer.request.mutationOptions({ onSuccess: (r) => router.push(`/steer/${r.id}`) }));
   const err = request.error ? errorInfo(request.error) : null;
@@ -87,7 +81,7 @@ export function SteerForm({ models }: { models: SteerModelOption[] }) {
       modelId,
       prompt,
       direction,
-      layer: layer === "" ? -1 : Number(layer),
+      layer: layerValue === "" ? -1 : Number(layerValue),
       strength: strength.trim() === "" ? Number.NaN : Number(strength),
       maxNewTokens: maxNewTokens.trim() === "" ? Number.NaN : Number(maxNewTokens),
     });
@@ -217,7 +211,7 @@ export function SteerForm({ models }: { models: SteerModelOption[] }) {
       <div className={styles.numbers}>
         <div className="field">
           <label htmlFor="steer-layer">Layer</label>
-          <select id="steer-layer" value={layer} onChange={(e) => setLayer(e.target.value)} disabled={layerChoices.length === 0} {...invalidProps("steer-layer-error", field("layer"))}>
+          <select id="steer-layer" value={layerValue} onChange={(e) => setLayer(e.target.value)} disabled={layerChoices.length === 0} {...invalidProps("steer-layer-error", field("layer"))}>
             {layerChoices.length === 0 && <option value="">Choose a direction first</option>}
             {layerChoices.map((l) => (
               <option key={l} value={l}>

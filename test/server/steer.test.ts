@@ -157,6 +157,12 @@ describe("steer", () => {
     expect((await ctx.as.anonymous.steer.get({ id: made.id })).error).toBe("the prompt is too long");
     expect(await ctx.as.admin.steer.request(input({ seed: 78 }))).toEqual({ id: made.id, status: "queued", created: true });
     expect((await ctx.as.anonymous.steer.get({ id: made.id })).error).toBeNull();
+    // Running for a few seconds is normal; running for 11 minutes means its worker died: queued again.
+    await ctx.t.db.update(steerResults).set({ status: "running", startedAt: new Date(Date.now() - 5_000) }).where(eq(steerResults.id, made.id));
+    expect(await ctx.as.admin.steer.request(input({ seed: 78 }))).toEqual({ id: made.id, status: "running", created: false });
+    await ctx.t.db.update(steerResults).set({ status: "running", startedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(steerResults.id, made.id));
+    expect(await ctx.as.admin.steer.request(input({ seed: 78 }))).toEqual({ id: made.id, status: "queued", created: true });
+    expect(await jobsOf(made.id)).toHaveLength(1);
   });
 
   it(`allows ${STEER_RATE_LIMIT.max} new generations per person in 10 minutes; stored results stay free`, async () => {

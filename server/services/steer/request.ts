@@ -30,15 +30,16 @@ export async function requestSteer(db: Database, boss: PgBoss, user: SessionUser
 
   const params = steerParams(request, { id: model.id, name: model.name, sha256: model.sha256 });
   const paramsHash = steerParamsHash(params);
-  const [existing] = await db.select({ id: steerResults.id, status: steerResults.status, jobId: steerResults.jobId }).from(steerResults).where(eq(steerResults.paramsHash, paramsHash));
-  if (existing && existing.status !== "failed" && !(existing.status === "queued" && existing.jobId === null)) {
-    return { id: existing.id, status: existing.status, created: false };
-  }
+  const [existing] = await db
+    .select({ id: steerResults.id, status: steerResults.status, jobId: steerResults.jobId, startedAt: steerResults.startedAt })
+    .from(steerResults)
+    .where(eq(steerResults.paramsHash, paramsHash));
+  if (existing && !needsAnotherTry(existing)) return { id: existing.id, status: existing.status, created: false };
 
   await enforceRateLimit(db, STEER_RATE_LIMIT, user.id);
   let id: number;
   if (existing) {
-    // Failed, or queued without a job (the send failed): queue it again.
+    // Failed, queued without a job, or left running by a worker that died: queue it again.
     const [again] = await db
       .update(steerResults)
       .set({ status: "queued", error: null, partial: null, result: null, jobId: null, startedAt: null, finishedAt: null, requestedById: user.id })
@@ -64,6 +65,15 @@ export async function requestSteer(db: Database, boss: PgBoss, user: SessionUser
     console.error(`[steer] could not enqueue result ${id}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { id, status: "queued", created: true };
+}
+
+/** A generation takes seconds; one "running" this long lost its worker (and its job may have run out of tries). */
+const STALE_RUNNING_MS = 10 * 60_000;
+
+function needsAnotherTry(row: { status: string; jobId: string | null; startedAt: Date | null }, now = Date.now()): boolean {
+  if (row.status === "failed") return true;
+  if (row.status === "queued") return row.jobId === null;
+  return row.status === "running" && row.startedAt !== null && now - row.startedAt.getTime() > STALE_RUNNING_MS;
 }
 
 /** Steering adds to the residual stream after a block, so only directions read there (blocks.{L}.hook_resid_post) apply. */
