@@ -1,6 +1,6 @@
 /**
  * Compiled graphs cached on disk, keyed by sha256(weights sha256 + COMPILER_VERSION + taps +
- * interventions + logits flag). Files are written to a temporary name and renamed into place, so
+ * interventions + patched hooks + logits flag). Files are written to a temporary name and renamed into place, so
  * concurrent workers never see a partial file; with external data, the data file is renamed
  * before the model file that refers to it.
  */

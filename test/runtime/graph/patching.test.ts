@@ -202,6 +202,19 @@ describe("patches: graph and validation", () => {
     expect(graphCacheKey(qwen3, spec(["blocks.1.hook_attn_out"], ["blocks.0.hook_resid_post"]))).not.toBe(plain);
   });
 
+  it("steering before an attention-only tap reaches it (interventions are kept up to the last hook point needed)", async () => {
+    const taps = ["blocks.2.attn.hook_pattern"];
+    const plain = graphCacheKey(qwen3, { ...spec(taps, []), steeringBlocks: [] });
+    expect(graphCacheKey(qwen3, { ...spec(taps, []), steeringBlocks: [2] })).toBe(plain);
+    expect(graphCacheKey(qwen3, { ...spec(taps, []), steeringBlocks: [1] })).not.toBe(plain);
+    const v = randomValues(qwen3.config.dModel, 41);
+    const result = await model.forward({ inputIds: [prompts[0]!], taps, logits: false, steering: [{ afterBlock: 1, vector: v }] });
+    const ref = referenceSequenceForward(qwen3, prompts[0]!, { steering: new Map([[1, Float64Array.from(v)]]) });
+    expect(maxAbsDiff(result.taps.get(taps[0]!)![0]!, ref.taps.get(taps[0]!)!)).toBeLessThan(1e-5);
+    const unsteered = referenceSequenceForward(qwen3, prompts[0]!);
+    expect(maxAbsDiff(result.taps.get(taps[0]!)![0]!, unsteered.taps.get(taps[0]!)!)).toBeGreaterThan(1e-3);
+  });
+
   it("stories260K: a residual and a head patch equal the reference patched by hand", async () => {
     const weights = await loadGgufWeights(STORIES_GGUF);
     const D = weights.config.headDim;
