@@ -41,6 +41,9 @@ interface Row {
   /** New tokens (all streams) per second, from the median round. */
   tokensPerSecond: number;
   bestTokensPerSecond: number;
+  /** Process CPU time (user + system, all threads) of the median round; less sensitive to other processes than wall time. */
+  medianCpuSeconds: number;
+  tokensPerCpuSecond: number;
 }
 
 type Runner = () => Promise<void>;
@@ -104,15 +107,20 @@ export async function runGenerateBench(): Promise<void> {
     ];
     for (const c of cases) await c.run(); // warm-up: graphs compiled, sessions created, JIT warm
     const seconds = cases.map((): number[] => []);
+    const cpuSeconds = cases.map((): number[] => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, c] of cases.entries()) {
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         await c.run();
         seconds[i]!.push((performance.now() - t0) / 1000);
+        const cpu = process.cpuUsage(cpu0);
+        cpuSeconds[i]!.push((cpu.user + cpu.system) / 1e6);
       }
     }
     const rows: Row[] = cases.map((c, i) => {
       const med = median(seconds[i]!);
+      const cpu = median(cpuSeconds[i]!);
       return {
         name: c.name,
         batch: c.batch,
@@ -120,6 +128,8 @@ export async function runGenerateBench(): Promise<void> {
         medianSeconds: med,
         tokensPerSecond: (c.batch * NEW_TOKENS) / med,
         bestTokensPerSecond: (c.batch * NEW_TOKENS) / Math.min(...seconds[i]!),
+        medianCpuSeconds: cpu,
+        tokensPerCpuSecond: (c.batch * NEW_TOKENS) / cpu,
       };
     });
     const rate = (name: string, batch: number): number => rows.find((r) => r.name === name && r.batch === batch)!.tokensPerSecond;
@@ -158,10 +168,13 @@ export async function runGenerateBench(): Promise<void> {
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 
     console.log();
-    console.log(`${"path".padEnd(38)} ${"batch".padStart(5)} ${"median s".padStart(9)} ${"tok/s".padStart(9)} ${"best tok/s".padStart(11)}`);
+    console.log(
+      `${"path".padEnd(38)} ${"batch".padStart(5)} ${"median s".padStart(9)} ${"tok/s".padStart(9)} ${"best tok/s".padStart(11)} ${"CPU s".padStart(7)} ${"tok/CPU s".padStart(10)}`,
+    );
     for (const r of rows) {
       console.log(
-        `${r.name.padEnd(38)} ${String(r.batch).padStart(5)} ${r.medianSeconds.toFixed(3).padStart(9)} ${r.tokensPerSecond.toFixed(0).padStart(9)} ${r.bestTokensPerSecond.toFixed(0).padStart(11)}`,
+        `${r.name.padEnd(38)} ${String(r.batch).padStart(5)} ${r.medianSeconds.toFixed(3).padStart(9)} ${r.tokensPerSecond.toFixed(0).padStart(9)} ` +
+          `${r.bestTokensPerSecond.toFixed(0).padStart(11)} ${r.medianCpuSeconds.toFixed(2).padStart(7)} ${r.tokensPerCpuSecond.toFixed(0).padStart(10)}`,
       );
     }
     console.log(
