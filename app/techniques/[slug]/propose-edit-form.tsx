@@ -2,9 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { TECHNIQUE_LIMITS, type TechniqueChanges } from "~/server/services/technique-input";
-import { FieldError, FormError, invalidProps } from "../../_components/form-bits";
+import { FocusedFormError } from "../../_components/focused-form-error";
+import { FieldError, invalidProps } from "../../_components/form-bits";
 import { ProposalPreview } from "../../_components/revision-diff";
 import { errorInfo } from "../../_lib/errors";
 import { APPROACHES, DIRECTIONS, facetLabel, UNITS } from "../../_lib/facets";
@@ -53,7 +54,6 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
   const [message, setMessage] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const errorRef = useRef<HTMLDivElement>(null);
 
   const preview = useMutation(trpc.revisions.preview.mutationOptions());
   const [previewedFor, setPreviewedFor] = useState<string | null>(null);
@@ -138,10 +138,6 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
   const submitDisabled = propose.isPending || (done && unchanged);
   const previewError = preview.error ? errorInfo(preview.error) : null;
   const formError = localError ?? (err && !hasFieldErrors ? err.message : err ? "Please correct the marked fields." : (previewError?.message ?? null));
-  // After a failed submit or preview, the summary of what went wrong gets the focus (it may be off screen).
-  useEffect(() => {
-    if (formError) errorRef.current?.focus();
-  }, [formError]);
 
   return (
     <form className="form card" onSubmit={onSubmit} noValidate aria-describedby={`${id}-intro`} data-testid="propose-edit-form">
@@ -154,9 +150,8 @@ export function ProposeEditForm({ slug, current, options }: { slug: string; curr
           another edit.
         </div>
       )}
-      <div ref={errorRef} tabIndex={-1} className="form-error-anchor">
-        <FormError message={formError} />
-      </div>
+      {/* Takes the focus after a failed submit or preview (the summary may be off screen). */}
+      <FocusedFormError message={formError} attempt={localError ?? propose.error ?? preview.error} />
 
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>

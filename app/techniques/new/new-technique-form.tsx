@@ -2,10 +2,11 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { MAX_PAPERS_PER_NEW_TECHNIQUE, type NewTechnique } from "~/server/services/proposals/input";
 import { TECHNIQUE_LIMITS } from "~/server/services/technique-input";
-import { FieldError, FormError, invalidProps } from "../../_components/form-bits";
+import { FocusedFormError } from "../../_components/focused-form-error";
+import { FieldError, invalidProps } from "../../_components/form-bits";
 import { ProposalPreview } from "../../_components/revision-diff";
 import { errorInfo } from "../../_lib/errors";
 import { APPROACHES, DIRECTIONS, facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS, UNITS, type PaperRelation } from "../../_lib/facets";
@@ -55,7 +56,6 @@ export function NewTechniqueForm({ options }: { options: TechniqueOption[] }) {
   const [picked, setPicked] = useState<PickedPaper[]>([]);
   const [message, setMessage] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
-  const errorRef = useRef<HTMLDivElement>(null);
 
   const shownSlug = slugEdited ? slug : slugFromName(name);
   const papers = useQuery({ ...trpc.papers.list.queryOptions({ query: searched, pageSize: 8 }), enabled: searched.trim().length >= 2 });
@@ -84,9 +84,6 @@ export function NewTechniqueForm({ options }: { options: TechniqueOption[] }) {
   const fe = (path: string): string | undefined => err?.fieldErrors[`technique.${path}`] ?? Object.entries(err?.fieldErrors ?? {}).find(([k]) => k.startsWith(`technique.${path}.`))?.[1];
   const hasFieldErrors = err !== null && Object.keys(err.fieldErrors).length > 0;
   const formError = localError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null);
-  useEffect(() => {
-    if (formError) errorRef.current?.focus();
-  }, [formError]);
 
   const names = useMemo(() => new Map(options.map((o) => [o.slug, o.name])), [options]);
   const shownOptions = options.filter((o) => {
@@ -144,9 +141,8 @@ export function NewTechniqueForm({ options }: { options: TechniqueOption[] }) {
           map at /techniques/{propose.data.slug}.
         </div>
       )}
-      <div ref={errorRef} tabIndex={-1} className="form-error-anchor">
-        <FormError message={formError} />
-      </div>
+      {/* Takes the focus after a failed submit or preview (the summary may be off screen). */}
+      <FocusedFormError message={formError} attempt={localError ?? propose.error ?? preview.error} />
 
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
