@@ -129,7 +129,7 @@ export function humanZodMessage(issue: RawIssue): string {
 }
 
 // Field names whose spelling words cannot be derived from the key.
-const NAMES: Record<string, string> = { doi: "DOI", arxivId: "arXiv id", bibtex: "BibTeX", url: "web address" };
+const NAMES: Record<string, string> = { doi: "DOI", arxivId: "arXiv id", bibtex: "BibTeX", url: "URL" };
 
 /** "authors.1" → "Authors, item 2"; "paperId" → "Paper id": a field's path as a person reads it. */
 export function fieldLabel(path: readonly PropertyKey[]): string {

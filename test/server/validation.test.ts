@@ -15,18 +15,18 @@ async function counts() {
 
 describe("bad input gets a clear error and writes nothing", () => {
   const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
-    ["paper without authors", () => ctx.as.member.papers.create({ title: "A title", authors: [], links: [] }), /authors: List at least one author/],
-    ["paper with a malformed arXiv id", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], arxivId: "12345", links: [] }), /arxivId: That is not an arXiv id/],
-    ["paper with a malformed DOI", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], doi: "doi-less", links: [] }), /doi: That is not a DOI/],
-    ["paper with a javascript: URL", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], url: "javascript:alert(1)", links: [] }), /url: The URL must start with http/],
-    ["paper with a wrong relation", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], links: [{ technique: "caa", relation: "likes" as "applies" }] }), /links\.0\.relation/],
-    ["huge BibTeX paste", () => ctx.as.member.papers.importBibtex({ bibtex: "@misc{a,title={x}}".padEnd(250_000, " x"), links: [] }), /bibtex: At most 200,000 characters/],
-    ["revision without a message", () => ctx.as.member.revisions.propose({ slug: "caa", changes: { summary: "A changed summary here" }, message: "" }), /message: Say in a few words/],
-    ["revision of an unknown field", () => ctx.as.member.revisions.propose({ slug: "caa", changes: { slug: "renamed" } as never, message: "Rename the slug" }), /Unrecognized key/],
-    ["revision with an invalid facet", () => ctx.as.member.revisions.propose({ slug: "caa", changes: { unit: "molecule" as "neuron" }, message: "New unit" }), /changes\.unit/],
-    ["revision with a bad slug", () => ctx.as.member.revisions.propose({ slug: "Not A Slug", changes: { name: "X Y" }, message: "Bad slug" }), /slug: Use lowercase letters/],
-    ["sign-up with a short password", () => ctx.as.anonymous.users.signUp({ email: "a@b.dev", password: "short", name: "A" }), /password: Use a password of at least 10/],
-    ["sign-up with a bad email", () => ctx.as.anonymous.users.signUp({ email: "not-an-email", password: "long enough password", name: "A" }), /email: Enter a valid email/],
+    ["paper without authors", () => ctx.as.member.papers.create({ title: "A title", authors: [], links: [] }), /^Authors: List at least one author/],
+    ["paper with a malformed arXiv id", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], arxivId: "12345", links: [] }), /^arXiv id: That is not an arXiv id/],
+    ["paper with a malformed DOI", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], doi: "doi-less", links: [] }), /^DOI: That is not a DOI/],
+    ["paper with a javascript: URL", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], url: "javascript:alert(1)", links: [] }), /^URL: The URL must start with http/],
+    ["paper with a wrong relation", () => ctx.as.member.papers.create({ title: "A title", authors: ["A"], links: [{ technique: "caa", relation: "likes" as "applies" }] }), /^Links, item 1, relation: Choose how the paper relates/],
+    ["huge BibTeX paste", () => ctx.as.member.papers.importBibtex({ bibtex: "@misc{a,title={x}}".padEnd(250_000, " x"), links: [] }), /^BibTeX: At most 200,000 characters/],
+    ["revision without a message", () => ctx.as.member.revisions.propose({ slug: "caa", changes: { summary: "A changed summary here" }, message: "" }), /^Message: Say in a few words/],
+    ["revision of an unknown field", () => ctx.as.member.revisions.propose({ slug: "caa", changes: { slug: "renamed" } as never, message: "Rename the slug" }), /^Changes: “slug” is not a field that can be set here\./],
+    ["revision with an invalid facet", () => ctx.as.member.revisions.propose({ slug: "caa", changes: { unit: "molecule" as "neuron" }, message: "New unit" }), /^Changes, unit: Choose one of the listed units/],
+    ["revision with a bad slug", () => ctx.as.member.revisions.propose({ slug: "Not A Slug", changes: { name: "X Y" }, message: "Bad slug" }), /^Slug: Use lowercase letters/],
+    ["sign-up with a short password", () => ctx.as.anonymous.users.signUp({ email: "a@b.dev", password: "short", name: "A" }), /^Password: Use a password of at least 10/],
+    ["sign-up with a bad email", () => ctx.as.anonymous.users.signUp({ email: "not-an-email", password: "long enough password", name: "A" }), /^Email: Enter a valid email/],
   ];
   for (const [name, call, message] of cases) {
     it(name, async () => {
