@@ -394,14 +394,14 @@ export const steeredGenerationParamsSchema = z.strictObject({
   prompts: promptList("prompts", 1, L.maxGenerationPrompts),
   direction: steeringDirectionSchema,
   layers: layerList("layers", L.maxSteeredLayers),
-  /** Multiples of the mean residual norm at the layer (like steering's α). */
+  /** Multiples of the mean residual norm at the layer (like steering's α); on the story models 4 and above collapse every continuation. */
   strengths: z
-    .array(finiteNumber("strength").min(-1e4, { error: "strengths beyond ±10000 — use values such as 4 or 8" }).max(1e4, { error: "strengths beyond ±10000 — use values such as 4 or 8" }), {
-      error: (iss) => `strengths must be a list of numbers such as [4, 8], got ${describe(iss.input)}`,
+    .array(finiteNumber("strength").min(-1e4, { error: "strengths beyond ±10000 — use values such as 0.5 or 1" }).max(1e4, { error: "strengths beyond ±10000 — use values such as 0.5 or 1" }), {
+      error: (iss) => `strengths must be a list of numbers such as [0.5, 1], got ${describe(iss.input)}`,
     })
     .min(1, { error: "give at least one strength" })
     .max(L.maxStrengths, { error: `at most ${L.maxStrengths} strengths` })
-    .default([4, 8]),
+    .default([0.5, 1]),
   maxNewTokens: intIn("maxNewTokens", 1, L.maxNewTokens).default(24),
   /** Absent: greedy decoding. The sampling seed is the spec's seed. */
   sampling: z

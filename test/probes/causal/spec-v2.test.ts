@@ -41,7 +41,7 @@ describe("probe spec version 2", () => {
       { method: "logitLens", prompts: ["Once upon a time"], topK: 5 },
       { method: "attentionPatterns", prompts: [], layers: "all", induction: { length: 24, sequences: 8 } },
       { ...patching, components: ["resid", "heads"], layers: "all" },
-      { ...steer, strengths: [4, 8], maxNewTokens: 24 },
+      { ...steer, strengths: [0.5, 1], maxNewTokens: 24 },
     ]);
     // v1 methods and data still work in version 2, side by side with causal ones (twice is fine for these).
     expect(ok({ ...v1, version: 2, methods: [{ method: "diffmean" }, lens, lens] }).methods).toHaveLength(3);

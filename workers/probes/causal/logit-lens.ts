@@ -14,6 +14,7 @@ import type { LogitLensParams } from "../../../server/probes/spec";
 import type { HostedModel, ModelConfig, ModelWeights } from "../../runtime/types";
 import { ProbeInputError } from "../types";
 import type { CausalContext } from "./context";
+import { firstTokenAfter } from "./answer-tokens";
 
 export interface LensEntry {
   token: string;
@@ -143,15 +144,6 @@ export function rankOf(probs: Float64Array, id: number): number {
   return rank;
 }
 
-/** The first token of prompt + word that reaches past the prompt: the word's token as the model reads it there. */
-function firstTokenAfter(model: HostedModel, prompt: string, word: string, path: string): number {
-  const enc = model.tokenizer.encode(prompt + word, { addBos: true });
-  const i = enc.offsets.findIndex(([, end]) => end > prompt.length);
-  const id = i < 0 ? undefined : enc.ids[i];
-  if (id === undefined) throw new ProbeInputError(`${path}: "${word.slice(0, 40)}" adds no token after the prompt — give a non-empty target`);
-  return id;
-}
-
 export async function logitLens(model: HostedModel, params: LogitLensParams, ctx: CausalContext): Promise<{ result: LogitLensResult; artifacts: null }> {
   const weights = hostedWeights(model);
   if (!weights) throw new Error("logit lens: the model's weights are not available in this process");
@@ -160,7 +152,7 @@ export async function logitLens(model: HostedModel, params: LogitLensParams, ctx
   const layers = Array.from({ length: nLayers }, (_, l) => l);
   const taps = layers.map((l) => `blocks.${l}.hook_resid_post`);
   const ids = params.prompts.map((p, i) => ctx.tokenize(p, `${ctx.path}.prompts[${i}]`));
-  const targets = params.target === undefined ? null : params.prompts.map((p, i) => firstTokenAfter(model, p, params.target!, `${ctx.path}.target (after prompt ${i})`));
+  const targets = params.target === undefined ? null : params.prompts.map((p, i) => firstTokenAfter(model.tokenizer, p, params.target!, `${ctx.path}.target (after prompt ${i})`));
   const d = model.config.dModel;
   await ctx.progress({ stage: "logit lens", message: `logit lens: reading ${nLayers} layers of ${ids.length} prompt(s)`, done: 0, total: ids.length + 1 });
   const forward = await model.forward({ inputIds: ids, taps, logits: false });
