@@ -27,7 +27,7 @@ export function UnlinkButton({ paperId, technique, techniqueName, relation }: { 
   }
   return (
     <>
-      <button type="button" className="button button--ghost button--small" aria-expanded={open} aria-controls={`${id}-form`} onClick={() => setOpen((o) => !o)}>
+      <button type="button" className="button button--ghost button--small" style={{ marginLeft: "0.6rem" }} aria-expanded={open} aria-controls={`${id}-form`} onClick={() => setOpen((o) => !o)}>
         Propose removing<span className="visually-hidden"> the link to {techniqueName} ({relation})</span>
       </button>
       <div id={`${id}-form`} hidden={!open}>

@@ -2,19 +2,20 @@
 
 import { useId } from "react";
 import { PAPER_LIMITS } from "~/server/services/paper-input";
-import { FieldError } from "../../_components/form-bits";
+import { FieldError, invalidProps } from "../../_components/form-bits";
 import { PAPER_RELATION_LABELS, PAPER_RELATIONS, type PaperRelation } from "../../_lib/facets";
 import type { TechniqueOption } from "../../_lib/types";
 
 export interface LinkRow {
   key: number;
   technique: string;
-  relation: PaperRelation;
+  /** Empty until the person picks one: there is no default relation. */
+  relation: PaperRelation | "";
   note: string;
 }
 
 /** Keys are only for React; deterministic so server and client render the same ids. */
-export const newLinkRow = (key = 0): LinkRow => ({ key, technique: "", relation: "introduces", note: "" });
+export const newLinkRow = (key = 0): LinkRow => ({ key, technique: "", relation: "", note: "" });
 
 /** Rows of "technique + relation (+ note)" for linking a paper to the map. */
 export function TechniqueLinks({
@@ -41,6 +42,7 @@ export function TechniqueLinks({
           // Errors refer to the rows sent, which skip rows without a technique.
           const sentIndex = rows.slice(0, i).filter((r) => r.technique !== "").length;
           const techniqueError = row.technique === "" ? undefined : (fieldErrors[`links.${sentIndex}.technique`] ?? fieldErrors[`links.${sentIndex}.note`]);
+          const relationError = row.technique === "" ? undefined : fieldErrors[`links.${sentIndex}.relation`];
           return (
             <div key={row.key} className="link-row" role="group" aria-label={`Technique link ${i + 1}`}>
               <div className="field">
@@ -68,14 +70,17 @@ export function TechniqueLinks({
                   id={`${id}-r-${row.key}`}
                   className="select"
                   value={row.relation}
-                  onChange={(e) => update(row.key, { relation: PAPER_RELATIONS.find((r) => r === e.target.value) ?? "applies" })}
+                  onChange={(e) => update(row.key, { relation: PAPER_RELATIONS.find((r) => r === e.target.value) ?? "" })}
+                  {...invalidProps(`${id}-r-${row.key}-err`, relationError)}
                 >
+                  <option value="">Choose a relation…</option>
                   {PAPER_RELATIONS.map((r) => (
                     <option key={r} value={r}>
                       {PAPER_RELATION_LABELS[r].toLowerCase()}
                     </option>
                   ))}
                 </select>
+                <FieldError id={`${id}-r-${row.key}-err`} message={relationError} />
               </div>
               <div className="field">
                 <label htmlFor={`${id}-n-${row.key}`}>Note (optional)</label>
@@ -97,6 +102,7 @@ export function TechniqueLinks({
   );
 }
 
+/** Rows with a technique; a row without a relation is sent as it is, and the server's answer marks it. */
 export function linksForApi(rows: LinkRow[]) {
-  return rows.filter((r) => r.technique !== "").map((r) => ({ technique: r.technique, relation: r.relation, note: r.note.trim() || null }));
+  return rows.filter((r) => r.technique !== "").map((r) => ({ technique: r.technique, relation: r.relation as PaperRelation, note: r.note.trim() || null }));
 }
