@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -7,6 +9,7 @@ import { experiments, experimentVersions, runs } from "../../db/schema";
 import { insertFirstRuns } from "../../server/services/runs/queue";
 import { signUp } from "../../server/services/users";
 import { DEMO_MODEL, getModel } from "../../workers/models/registry";
+import { axeViolations } from "./setup/axe";
 import { launchChromium } from "./setup/browser";
 import { computeRuns } from "./setup/worker-runs";
 
@@ -21,6 +24,7 @@ import { computeRuns } from "./setup/worker-runs";
 
 const baseUrl = inject("e2eBaseUrl");
 const url = (p: string) => new URL(p, baseUrl).toString();
+const ARTIFACTS = path.resolve(import.meta.dirname, "..", "artifacts");
 const salt = randomBytes(4).toString("hex");
 const CLEAN = "Once upon a time, there was a girl named Lily. One day,";
 const LENS_PROMPT = "Lily had a big red ball. One day,";
@@ -103,7 +107,8 @@ beforeAll(async () => {
   brokenRunId = b!.id;
 
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+  // axe's script is added by the test: the pages' policy runs only nonce'd scripts.
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true })).newPage();
   page.setDefaultTimeout(20_000);
   page.on("console", (m) => {
     if (m.type() === "error") console.log(`[browser] ${m.text().slice(0, 1500)}`);
@@ -193,6 +198,16 @@ describe("the run page of the causal methods", () => {
     // The summary scores, best heads outlined.
     expect(await page.getByTestId("m2-scores-induction-cell").count()).toBe(attention.layers.length * attention.nHeads);
     expect(await page.getByTestId("m2-best-previousToken").textContent()).toMatch(/previous-token layer \d+ head \d+ \(/);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "causal-run-page.png"), fullPage: true });
+    // With the enlarged head open, the page has no WCAG A/AA violation.
+    expect(await axeViolations(page)).toEqual([]);
+    // Close hands the focus back to the head's button; Enter on a button opens it again.
+    await enlarged.getByRole("button", { name: "Close" }).click();
+    await expect(enlarged.count()).resolves.toBe(0);
+    await expect(page.evaluate(() => document.activeElement?.getAttribute("data-head"))).resolves.toBe("1");
+    await page.keyboard.press("Enter");
+    await enlarged.waitFor();
   });
 
   it("sets the steered continuations beside the default one", async () => {

@@ -68,9 +68,13 @@ function HeadThumbnail({ slice, head, layer, selected, onSelect }: { slice: Atte
   }, [slice, head]);
   return (
     <li>
-      <button type="button" className={styles.headButton} aria-pressed={selected} aria-label={`Layer ${layer}, head ${head}: enlarge`} onClick={onSelect} data-testid="attention-head" data-head={head}>
+      <button type="button" className={styles.headButton} aria-pressed={selected} onClick={onSelect} data-testid="attention-head" data-head={head}>
         <canvas ref={ref} width={slice.len} height={slice.len} style={{ width: 72, height: 72 }} aria-hidden="true" />
-        <span aria-hidden="true">H{head}</span>
+        {/* The visible label starts the accessible name, so speech users can say what they see. */}
+        <span>
+          H{head}
+          <span className="visually-hidden"> (layer {layer}, head {head}): enlarge</span>
+        </span>
       </button>
     </li>
   );
@@ -185,6 +189,13 @@ export function AttentionViewer({ runId, methodIndex, layers, nHeads, prompts, i
   const [prompt, setPrompt] = useState(0);
   const [layer, setLayer] = useState(layers[0] ?? 0);
   const [head, setHead] = useState<number | null>(null);
+  const container = useRef<HTMLDivElement | null>(null);
+  /** Closing the enlarged view returns the focus to its head's button. */
+  const close = () => {
+    const closed = head;
+    setHead(null);
+    container.current?.querySelector<HTMLButtonElement>(`[data-head="${closed}"]`)?.focus();
+  };
   const pattern = useQuery({ ...trpc.runs.attentionPattern.queryOptions({ id: runId, methodIndex, prompt, layer }), staleTime: Infinity, enabled: prompts.length > 0 });
   const tokens = prompts[prompt]?.tokens ?? [];
   const slice = pattern.data;
@@ -192,7 +203,7 @@ export function AttentionViewer({ runId, methodIndex, layers, nHeads, prompts, i
 
   if (prompts.length === 0) return <p className="empty">The run stored no prompt patterns (the spec gave no prompts); the scores above come from repeated random tokens.</p>;
   return (
-    <div data-testid={`${id}-attention-viewer`}>
+    <div data-testid={`${id}-attention-viewer`} ref={container}>
       <div className={styles.controls}>
         <label>
           Prompt{" "}
@@ -234,7 +245,7 @@ export function AttentionViewer({ runId, methodIndex, layers, nHeads, prompts, i
             ))}
           </ul>
           {head !== null && head < slice.nHeads && (
-            <EnlargedHead slice={slice} head={head} layer={layer} tokens={mismatch ? Array.from({ length: slice.len }, (_, i) => `#${i}`) : tokens} onClose={() => setHead(null)} />
+            <EnlargedHead slice={slice} head={head} layer={layer} tokens={mismatch ? Array.from({ length: slice.len }, (_, i) => `#${i}`) : tokens} onClose={close} />
           )}
         </>
       )}
