@@ -33,8 +33,9 @@ const RELATIVE_LOGIT_TOLERANCE = 1e-5;
 /**
  * Runs the KV-cache graph by hand over `sequence`: the first `promptLen` tokens in one prefill,
  * then the rest one position per step, except one step that feeds two tokens at once (several new
- * positions after a non-empty cache). Returns the last-position logits of each run and the
- * position they belong to.
+ * positions after a non-empty cache). The cache is grown by concatenation here, with two unused
+ * zero slots at its end that the mask hides (generate() feeds a preallocated buffer that way).
+ * Returns the last-position logits of each run and the position they belong to.
  */
 async function kvLogitsByHand(model: OnnxHostedModel, sequence: number[], promptLen: number): Promise<Array<{ pos: number; logits: Float32Array }>> {
   const graph = await model.prepare({ taps: [], logits: true, steeringBlocks: [], ablationBlocks: [], kvCache: true });
@@ -48,27 +49,51 @@ async function kvLogitsByHand(model: OnnxHostedModel, sequence: number[], prompt
       chunks.push([t, Math.min(sequence.length, t + size)]);
       t += size;
     }
-    let past: Record<string, ort.Tensor> = {};
-    const empty = new ort.Tensor("float32", new Float32Array(0), [1, nKvHeads, 0, headDim]);
-    for (let L = 0; L < nLayers; L++) past[pastKeyInputName(L)] = past[pastValueInputName(L)] = empty;
+    const FREE = 2;
+    // per layer, keys then values: [1, KvH, filled, D] as kvHeads × filled × D
+    const cached: Float32Array[] = Array.from({ length: 2 * nLayers }, () => new Float32Array(0));
     for (const [start, end] of chunks) {
+      const past: Record<string, ort.Tensor> = {};
+      const slots = start === 0 ? 0 : start + FREE;
+      for (let L = 0; L < nLayers; L++) {
+        past[pastKeyInputName(L)] = new ort.Tensor("float32", withFreeSlots(cached[2 * L]!, nKvHeads, start, slots, headDim), [1, nKvHeads, slots, headDim]);
+        past[pastValueInputName(L)] = new ort.Tensor("float32", withFreeSlots(cached[2 * L + 1]!, nKvHeads, start, slots, headDim), [1, nKvHeads, slots, headDim]);
+      }
+      const mask = new BigInt64Array(slots + end - start).fill(1n);
+      mask.fill(0n, start, slots);
       const result = await session.run({
         ...past,
         input_ids: new ort.Tensor("int64", BigInt64Array.from(sequence.slice(start, end), BigInt), [1, end - start]),
-        attention_mask: new ort.Tensor("int64", new BigInt64Array(end).fill(1n), [1, end]),
+        attention_mask: new ort.Tensor("int64", mask, [1, mask.length]),
       });
       out.push({ pos: end - 1, logits: result.logits!.data as Float32Array });
-      past = {};
       for (let L = 0; L < nLayers; L++) {
-        expect(result[presentKeyOutputName(L)]!.dims).toEqual([1, nKvHeads, end, headDim]);
-        past[pastKeyInputName(L)] = result[presentKeyOutputName(L)]!;
-        past[pastValueInputName(L)] = result[presentValueOutputName(L)]!;
+        expect(result[presentKeyOutputName(L)]!.dims).toEqual([1, nKvHeads, end - start, headDim]);
+        cached[2 * L] = appendPositions(cached[2 * L]!, result[presentKeyOutputName(L)]!.data as Float32Array, nKvHeads, start, end - start, headDim);
+        cached[2 * L + 1] = appendPositions(cached[2 * L + 1]!, result[presentValueOutputName(L)]!.data as Float32Array, nKvHeads, start, end - start, headDim);
       }
     }
     return out;
   } finally {
     await session.release();
   }
+}
+
+/** [H, filled, D] → [H, slots, D]: the filled positions, then zeros. */
+function withFreeSlots(cache: Float32Array, H: number, filled: number, slots: number, D: number): Float32Array {
+  const out = new Float32Array(H * slots * D);
+  for (let h = 0; h < H; h++) out.set(cache.subarray(h * filled * D, (h + 1) * filled * D), h * slots * D);
+  return out;
+}
+
+/** [H, filled, D] + [H, added, D] → [H, filled + added, D]. */
+function appendPositions(cache: Float32Array, added: Float32Array, H: number, filled: number, count: number, D: number): Float32Array {
+  const out = new Float32Array(H * (filled + count) * D);
+  for (let h = 0; h < H; h++) {
+    out.set(cache.subarray(h * filled * D, (h + 1) * filled * D), h * (filled + count) * D);
+    out.set(added.subarray(h * count * D, (h + 1) * count * D), h * (filled + count) * D + filled * D);
+  }
+  return out;
 }
 
 /** KV logits vs the full forward at each step, and generate() vs the golden greedy sequence. */

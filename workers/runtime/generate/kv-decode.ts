@@ -1,14 +1,16 @@
 /**
  * The decoding loop over a KV-cache graph (compile.ts with GraphSpec.kvCache): one prefill run
- * over the left-padded prompts, then one position per step, feeding each step's present_* outputs
- * back as the next step's past_* inputs. Left padding keeps every sequence's last position in the
- * same column; positions come from the mask's cumulative sum, so padding never shifts them.
- * Sequences that stopped keep their slot (their tokens are ignored) so the cache stays aligned.
+ * over the left-padded prompts, then one position per step. The cache lives in a KvBuffer
+ * (kv-buffer.ts): each run returns only the new keys/values, stored in place, and the buffer is
+ * fed back as it is, so no step copies the whole cache. Left padding keeps every sequence's last
+ * position in the same column; positions come from the mask's cumulative sum, so padding and free
+ * slots never shift them. Sequences that stopped are dropped from the batch.
  */
 import * as ort from "onnxruntime-node";
 import { deriveRng } from "../../probes/stats/rng";
 import { LOGITS_OUTPUT, pastKeyInputName, pastValueInputName, presentKeyOutputName, presentValueOutputName } from "../onnx";
 import type { GenerateResult, ModelConfig } from "../types";
+import { KvBuffer } from "./kv-buffer";
 import { chooseToken, logProbOf, type SamplingOptions, type UniformSource } from "./sampler";
 
 export interface KvDecodeOptions {
@@ -36,77 +38,79 @@ export async function kvDecode(session: ort.InferenceSession, options: KvDecodeO
   const sampling = options.sampling && options.sampling.temperature > 0 ? options.sampling : null;
   // one generator per sequence: a sequence's draws never depend on the others in the batch
   const rngs: Array<UniformSource | null> = prompts.map((_, b) => (sampling ? deriveRng(sampling.seed, "generate", b) : null));
-  const active = prompts.map(() => true);
+  signal?.throwIfAborted();
 
   // prefill: left-padded prompts, empty cache
   const promptLen = Math.max(...prompts.map((p) => p.length));
+  const leading = prompts.map((p) => promptLen - p.length); // padding slots per row
   const ids = new BigInt64Array(B * promptLen);
-  const maskRows: number[] = prompts.map((p) => promptLen - p.length); // leading zeros per row
-  prompts.forEach((p, b) => p.forEach((id, t) => (ids[b * promptLen + promptLen - p.length + t] = BigInt(id))));
-  let total = promptLen;
+  prompts.forEach((p, b) => p.forEach((id, t) => (ids[b * promptLen + leading[b]! + t] = BigInt(id))));
+  const prefillMask = new BigInt64Array(B * promptLen).fill(1n);
+  leading.forEach((n, b) => prefillMask.fill(0n, b * promptLen, b * promptLen + n));
   const emptyCache = new ort.Tensor("float32", new Float32Array(0), [B, config.nKvHeads, 0, config.headDim]);
-  let feeds: Record<string, ort.Tensor> = {
+  const prefill: Record<string, ort.Tensor> = {
     ...options.constantFeeds,
     input_ids: new ort.Tensor("int64", ids, [B, promptLen]),
-    attention_mask: new ort.Tensor("int64", maskFor(maskRows, total), [B, total]),
+    attention_mask: new ort.Tensor("int64", prefillMask, [B, promptLen]),
   };
-  for (let L = 0; L < config.nLayers; L++) {
-    feeds[pastKeyInputName(L)] = emptyCache;
-    feeds[pastValueInputName(L)] = emptyCache;
-  }
+  for (let L = 0; L < config.nLayers; L++) prefill[pastKeyInputName(L)] = prefill[pastValueInputName(L)] = emptyCache;
+  // the prompt's slots, then one per token fed back (the last chosen token never is)
+  const maxCapacity = promptLen + maxNewTokens - 1;
+  const cache = new KvBuffer(config, leading, Math.min(maxCapacity, promptLen + INITIAL_FREE_SLOTS), maxCapacity);
 
-  const last = prompts.map((p) => p[p.length - 1]!);
-  for (let step = 0; step < maxNewTokens; step++) {
-    signal?.throwIfAborted();
-    const out = await session.run(feeds);
+  // rowOf[r]: the sequence in batch row r (rows of finished sequences are dropped)
+  let rowOf = prompts.map((_, b) => b);
+  let nextIds = new BigInt64Array(B);
+  let out = await session.run(prefill);
+  storePresents(cache, out, config.nLayers, promptLen);
+  for (let step = 0; ; step++) {
     const logits = out[LOGITS_OUTPUT]?.data;
-    if (!(logits instanceof Float32Array) || logits.length !== B * V) throw new Error("KV-cache graph returned no [batch, 1, vocab] logits");
+    const rows = rowOf.length;
+    if (!(logits instanceof Float32Array) || logits.length !== rows * V) throw new Error("KV-cache graph returned no [batch, 1, vocab] logits");
 
-    const produced: Array<number | null> = [];
-    for (let b = 0; b < B; b++) {
-      if (!active[b]) {
-        produced.push(null);
-        continue;
-      }
-      const row = logits.subarray(b * V, (b + 1) * V);
+    const produced: Array<number | null> = prompts.map(() => null);
+    for (let r = 0; r < rows; r++) {
+      const b = rowOf[r]!;
+      const row = logits.subarray(r * V, (r + 1) * V);
       const id = chooseToken(row, sampling, rngs[b]!);
       tokens[b]!.push(id);
       logProbs[b]!.push(logProbOf(row, id));
-      last[b] = id;
-      produced.push(id);
-      if (stop.has(id)) {
-        active[b] = false;
-        stoppedBy[b] = "stop";
-      }
+      produced[b] = id;
+      if (stop.has(id)) stoppedBy[b] = "stop";
     }
     await options.onStep?.(step, produced);
-    if (step === maxNewTokens - 1 || !active.some(Boolean)) break;
+    const keep = rowOf.flatMap((b, r) => (stoppedBy[b] === "stop" ? [] : [r]));
+    if (step === maxNewTokens - 1 || keep.length === 0) break;
+    signal?.throwIfAborted();
 
-    // next step: one new position per sequence, the cache from this step
-    total++;
-    const next: Record<string, ort.Tensor> = {
-      ...options.constantFeeds,
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(last, (id) => BigInt(id)), [B, 1]),
-      attention_mask: new ort.Tensor("int64", maskFor(maskRows, total), [B, total]),
-    };
-    for (let L = 0; L < config.nLayers; L++) {
-      next[pastKeyInputName(L)] = present(out, presentKeyOutputName(L));
-      next[pastValueInputName(L)] = present(out, presentValueOutputName(L));
+    // next step: one new position per running sequence
+    if (keep.length < rows) {
+      cache.keepRows(keep);
+      rowOf = keep.map((r) => rowOf[r]!);
+      nextIds = new BigInt64Array(keep.length);
     }
-    feeds = next;
+    rowOf.forEach((b, r) => (nextIds[r] = BigInt(tokens[b]!.at(-1)!)));
+    out = await session.run({ ...options.constantFeeds, ...cache.feeds(), input_ids: new ort.Tensor("int64", nextIds, [rowOf.length, 1]) });
+    storePresents(cache, out, config.nLayers, 1);
   }
   return { tokens, logProbs, stoppedBy };
 }
 
-/** [B, total] mask: `leading[b]` zeros (left padding), then ones. */
-function maskFor(leading: number[], total: number): BigInt64Array {
-  const mask = new BigInt64Array(leading.length * total).fill(1n);
-  leading.forEach((n, b) => mask.fill(0n, b * total, b * total + n));
-  return mask;
+/** Free slots allocated beyond the prompt at first (the buffer doubles when they run out). */
+const INITIAL_FREE_SLOTS = 64;
+
+function storePresents(cache: KvBuffer, out: ort.InferenceSession.OnnxValueMapType, nLayers: number, newPositions: number): void {
+  const keys: Float32Array[] = [];
+  const values: Float32Array[] = [];
+  for (let L = 0; L < nLayers; L++) {
+    keys.push(presentData(out, presentKeyOutputName(L)));
+    values.push(presentData(out, presentValueOutputName(L)));
+  }
+  cache.append(keys, values, newPositions);
 }
 
-function present(out: ort.InferenceSession.OnnxValueMapType, name: string): ort.Tensor {
-  const t = out[name];
-  if (!t) throw new Error(`KV-cache graph did not return ${name}`);
-  return t as ort.Tensor;
+function presentData(out: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+  const data = out[name]?.data;
+  if (!(data instanceof Float32Array)) throw new Error(`KV-cache graph did not return ${name}`);
+  return data;
 }

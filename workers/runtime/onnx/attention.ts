@@ -49,26 +49,10 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
 
   // q: [B, S, KvH*G, D] → [B, S, KvH, G, D] → [B, KvH, G, S, D] → [B, KvH, G*S, D]
   const qg = g.reshape(g.transpose(g.reshape(q, [0, 0, KvH, G, D]), [0, 2, 3, 1, 4]), [0, 0, -1, D]);
-  let kT = g.transpose(k, [0, 2, 3, 1]); // [B, KvH, D, S]
-  let vh = g.transpose(v, [0, 2, 1, 3]); // [B, KvH, S, D]
-  if (ctx.kvCache) {
-    // KV-cache graph: keys/values of the P cached positions come first → [B, KvH, P + S, D]
-    const past = ctx.kvCache.past(layer);
-    // named as the graph outputs, so the grown cache is returned without an Identity copy
-    const names = ctx.kvCache.presentNames(layer);
-    const keys = g.node("Concat", [past.key, g.transpose(k, [0, 2, 1, 3])], { axis: 2 }, names.key);
-    vh = g.node("Concat", [past.value, vh], { axis: 2 }, names.value);
-    ctx.kvCache.present(layer, keys, vh);
-    kT = g.transpose(keys, [0, 1, 3, 2]);
-  }
-
-  const scores = g.div(g.matmul(qg, kT), g.constFloat([Math.sqrt(D)]));
-  const biased = g.add(scores, seqInfo.attentionBias);
-  const probs = g.softmax(biased, -1);
-  // [B, KvH, G*S, T] read as [B, H, S, T]: head h = kv·G + g, the query head that reads kv head ⌊h/G⌋
-  hp.tap(attentionHookName(layer, "attn_scores"), () => g.reshape(biased, [0, H, -1, 0]));
-  hp.tap(attentionHookName(layer, "pattern"), () => g.reshape(probs, [0, H, -1, 0]));
-  const ctxOut = g.matmul(probs, vh); // [B, KvH, G*S, D]
+  const scale = g.constFloat([Math.sqrt(D)]);
+  const ctxOut = ctx.kvCache
+    ? cachedAttention(ctx, qg, k, v, layer, seqInfo, scale)
+    : fullAttention(ctx, qg, k, v, layer, seqInfo, scale);
 
   // back to [B, S, KvH*G*D]
   const merged = hp.hook(
@@ -76,4 +60,47 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
     g.reshape(g.transpose(g.reshape(ctxOut, [0, 0, G, -1, D]), [0, 3, 1, 2, 4]), [0, 0, H * D]),
   );
   return linear(ctx, merged, `${p}.attn_output`, d, H * D, config.architecture === "gpt2");
+}
+
+/** Causal attention over the S positions of this run: [B, KvH, G*S, D]. */
+function fullAttention(ctx: BuildContext, qg: Value, k: Value, v: Value, layer: number, seqInfo: SequenceInfo, scale: Value): Value {
+  const { g, config } = ctx;
+  const H = config.nHeads;
+  const hp = ctx.hooks ?? NO_HOOK_POINTS;
+  const kT = g.transpose(k, [0, 2, 3, 1]); // [B, KvH, D, S]
+  const vh = g.transpose(v, [0, 2, 1, 3]); // [B, KvH, S, D]
+  const scores = g.div(g.matmul(qg, kT), scale);
+  const biased = g.add(scores, seqInfo.attentionBias);
+  const probs = g.softmax(biased, -1);
+  // [B, KvH, G*S, T] read as [B, H, S, T]: head h = kv·G + g, the query head that reads kv head ⌊h/G⌋
+  hp.tap(attentionHookName(layer, "attn_scores"), () => g.reshape(biased, [0, H, -1, 0]));
+  hp.tap(attentionHookName(layer, "pattern"), () => g.reshape(probs, [0, H, -1, 0]));
+  return g.matmul(probs, vh);
+}
+
+/**
+ * KV-cache graph: the P cached positions (past_key/past_value [B, KvH, P, D], read in place:
+ * the caller's buffer may hold unused slots, masked out by attention_mask) and the S new ones.
+ * The two score blocks are joined only along the (small) key axis, so the cache is never
+ * copied; only the new keys/values go out (present_* [B, KvH, S, D]) for the caller to store.
+ */
+function cachedAttention(ctx: BuildContext, qg: Value, k: Value, v: Value, layer: number, seqInfo: SequenceInfo, scale: Value): Value {
+  const { g } = ctx;
+  const io = ctx.kvCache!;
+  const past = io.past(layer);
+  const names = io.presentNames(layer);
+  // named as the graph outputs, so they are returned without an Identity copy
+  const newKeys = g.node("Transpose", [k], { perm: [0, 2, 1, 3] }, names.key); // [B, KvH, S, D]
+  const newValues = g.node("Transpose", [v], { perm: [0, 2, 1, 3] }, names.value);
+  io.present(layer, newKeys, newValues);
+  // q·kᵀ with the transpose folded into the MatMul by onnxruntime (no copy of the cache)
+  const pastScores = g.matmul(qg, g.transpose(past.key, [0, 1, 3, 2])); // [B, KvH, G*S, P]
+  const newScores = g.matmul(qg, g.transpose(newKeys, [0, 1, 3, 2])); // [B, KvH, G*S, S]
+  const scores = g.div(g.concat([pastScores, newScores], -1), scale);
+  const probs = g.softmax(g.add(scores, seqInfo.attentionBias), -1);
+  const P = g.node("Shape", [past.key], { start: 2, end: 3 }); // [P]
+  const lastAxis = g.constInt64([-1]);
+  const pastProbs = g.node("Slice", [probs, g.constInt64([0]), P, lastAxis]);
+  const newProbs = g.node("Slice", [probs, P, g.constInt64([Number.MAX_SAFE_INTEGER]), lastAxis]);
+  return g.add(g.matmul(pastProbs, past.value), g.matmul(newProbs, newValues));
 }

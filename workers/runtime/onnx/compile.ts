@@ -10,9 +10,10 @@
  *          Blocks after the last one an output depends on are not built.
  *
  * With spec.kvCache (incremental decoding) input_ids holds only the new tokens, attention_mask is
- * [batch, past + seq], past_key.{L} / past_value.{L} [batch, nKvHeads, past, headDim] (past may be 0)
- * come in, present_key.{L} / present_value.{L} [batch, nKvHeads, past + seq, headDim] go out, and
- * logits are [batch, 1, vocab] for the last position only.
+ * [batch, past + seq], past_key.{L} / past_value.{L} [batch, nKvHeads, past, headDim] (past may be 0;
+ * slots whose mask is 0 are ignored, so a caller can pass a preallocated buffer as is) come in,
+ * present_key.{L} / present_value.{L} [batch, nKvHeads, seq, headDim] (the new positions' keys after
+ * RoPE and values only) go out, and logits are [batch, 1, vocab] for the last position only.
  */
 import type { ModelConfig, ModelWeights } from "../types";
 import { GraphBuilder, type Value } from "./builder";
@@ -38,7 +39,7 @@ import { kvSequenceInfo, sequenceInfo } from "./positions";
 import { WeightBinder } from "./weights";
 
 /** Bump whenever the emitted graph changes for the same weights and spec (keys the disk cache). */
-export const COMPILER_VERSION = "mechmap-onnx-2";
+export const COMPILER_VERSION = "mechmap-onnx-3";
 
 export interface GraphOutputInfo {
   name: string;
@@ -152,7 +153,7 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
     outputs.push({ name: LOGITS_OUTPUT, width: V, layout: "positions" });
   }
   for (const p of presents) {
-    const dims = ["batch", config.nKvHeads, "total", config.headDim];
+    const dims = ["batch", config.nKvHeads, "seq", config.headDim];
     g.output(p.key, presentKeyOutputName(p.layer), "float", dims);
     g.output(p.value, presentValueOutputName(p.layer), "float", dims);
   }

@@ -14,7 +14,10 @@ export interface BuildContext {
   kvCache?: KvCacheIo;
 }
 
-/** Per-layer key/value cache graph inputs and outputs, [batch, nKvHeads, positions, headDim] (keys after RoPE). */
+/**
+ * Per-layer key/value cache graph inputs (the cached positions) and outputs (the new positions
+ * only), [batch, nKvHeads, positions, headDim] (keys after RoPE).
+ */
 export interface KvCacheIo {
   past(layer: number): { key: Value; value: Value };
   /** Names the present key/value values must carry (the graph outputs). */
