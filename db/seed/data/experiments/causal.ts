@@ -29,7 +29,7 @@ export const CAUSAL_DEMO_EXPERIMENTS: CausalDemoExperiment[] = [
 $$v_\\ell = \\frac1{|P|}\\sum_{x\\in P} h_\\ell(x) - \\frac1{|N|}\\sum_{x\\in N} h_\\ell(x),$$
 added at every position while the model writes a continuation, at strength $\\alpha$ in units of the layer's mean residual norm. Does "Lily was sad because" turn happy? Every steered continuation is shown beside the default one and beside one steered along a **random direction of the same norm** — a perturbation that large may change the text whatever its direction. The shift in $\\log p(\\text{“ happy”}) - \\log p(\\text{“ sad”})$ at the first generated token is compared with the random direction's.
 
-The strengths are small ($\\alpha$ = 0.5 and 1): these models have four to six blocks of width 64–96, and at the method's default strengths (4 and 8) every continuation, steered or random, collapses into repeated tokens.`,
+The strengths are small ($\\alpha$ = 0.5 and 1): these models have four to six blocks of width 64–96, and at strengths 4 and 8 every continuation, steered or random, collapses into repeated tokens.`,
     techniques: techniquesOf("steeredGeneration"),
     papers: ["2308.10248", "2312.06681", "2407.12404"],
     spec: {
