@@ -3,8 +3,8 @@
  * [rows, nKvHeads, capacity, headDim] and fed to the KV-cache graph as they are (past_* inputs:
  * no copy per step). The graph returns only the new positions' keys/values, which are written
  * into the next free slot; attention_mask ([rows, capacity + new]) hides free slots and left
- * padding. Capacity grows by doubling (so masked free slots cost at most as much attention as
- * the filled ones) and finished rows can be dropped; both re-lay the buffers once.
+ * padding. Capacity grows by a quarter at a time (masked free slots still cost attention work,
+ * so few are kept; each growth copies the buffers once) and finished rows can be dropped.
  */
 import * as ort from "onnxruntime-node";
 import { pastKeyInputName, pastValueInputName } from "../onnx";
@@ -51,17 +51,22 @@ export class KvBuffer {
    */
   append(presentKeys: Float32Array[], presentValues: Float32Array[], S: number): void {
     const { nLayers, nKvHeads, headDim: D } = this.shape;
-    if (this.filled + S > this.capacity) this.resize(this.rowIndices(), Math.min(this.maxCapacity, Math.max(this.filled + S, this.capacity * 2)));
+    if (this.filled + S > this.capacity) this.resize(this.rowIndices(), Math.min(this.maxCapacity, Math.max(this.filled + S, grown(this.capacity))));
     if (this.filled + S > this.capacity) throw new Error("internal: KV buffer overflow");
     const rowsTimesHeads = this.rows * nKvHeads;
     for (let L = 0; L < nLayers; L++) {
       const [k, v, bk, bv] = [presentKeys[L]!, presentValues[L]!, this.keys[L]!, this.values[L]!];
       if (k.length !== rowsTimesHeads * S * D || v.length !== k.length) throw new Error(`KV-cache graph returned a present of the wrong size at block ${L}`);
-      // per (row, head) the S new rows are contiguous in both layouts
+      // per (row, head) the S new rows are contiguous in both layouts; a plain loop beats
+      // subarray + set for these short runs (headDim floats per step)
+      const run = S * D;
       for (let rh = 0; rh < rowsTimesHeads; rh++) {
         const dst = (rh * this.capacity + this.filled) * D;
-        bk.set(k.subarray(rh * S * D, (rh + 1) * S * D), dst);
-        bv.set(v.subarray(rh * S * D, (rh + 1) * S * D), dst);
+        const src = rh * run;
+        for (let i = 0; i < run; i++) {
+          bk[dst + i] = k[src + i]!;
+          bv[dst + i] = v[src + i]!;
+        }
       }
     }
     const width = this.capacity + 1;
@@ -124,4 +129,9 @@ export class KvBuffer {
     }
     return feeds;
   }
+}
+
+/** The next capacity: a quarter more, at least 16 slots (few copies, few masked free slots). */
+function grown(capacity: number): number {
+  return Math.max(capacity + 16, Math.ceil(capacity * 1.25));
 }

@@ -8,10 +8,10 @@
  */
 import * as ort from "onnxruntime-node";
 import { deriveRng } from "../../probes/stats/rng";
-import { LOGITS_OUTPUT, pastKeyInputName, pastValueInputName, presentKeyOutputName, presentValueOutputName } from "../onnx";
+import { LOGITS_OUTPUT, LOG_NORMALIZER_OUTPUT, pastKeyInputName, pastValueInputName, presentKeyOutputName, presentValueOutputName } from "../onnx";
 import type { GenerateResult, ModelConfig } from "../types";
 import { KvBuffer } from "./kv-buffer";
-import { chooseToken, logProbOf, type SamplingOptions, type UniformSource } from "./sampler";
+import { chooseToken, type SamplingOptions, type UniformSource } from "./sampler";
 
 export interface KvDecodeOptions {
   config: ModelConfig;
@@ -65,8 +65,10 @@ export async function kvDecode(session: ort.InferenceSession, options: KvDecodeO
   storePresents(cache, out, config.nLayers, promptLen);
   for (let step = 0; ; step++) {
     const logits = out[LOGITS_OUTPUT]?.data;
+    const normalizers = out[LOG_NORMALIZER_OUTPUT]?.data;
     const rows = rowOf.length;
     if (!(logits instanceof Float32Array) || logits.length !== rows * V) throw new Error("KV-cache graph returned no [batch, 1, vocab] logits");
+    if (!(normalizers instanceof Float32Array) || normalizers.length !== rows) throw new Error("KV-cache graph returned no [batch, 1] log normalizer");
 
     const produced: Array<number | null> = prompts.map(() => null);
     for (let r = 0; r < rows; r++) {
@@ -74,7 +76,7 @@ export async function kvDecode(session: ort.InferenceSession, options: KvDecodeO
       const row = logits.subarray(r * V, (r + 1) * V);
       const id = chooseToken(row, sampling, rngs[b]!);
       tokens[b]!.push(id);
-      logProbs[b]!.push(logProbOf(row, id));
+      logProbs[b]!.push(row[id]! - normalizers[r]!);
       produced[b] = id;
       if (stop.has(id)) stoppedBy[b] = "stop";
     }
@@ -96,8 +98,8 @@ export async function kvDecode(session: ort.InferenceSession, options: KvDecodeO
   return { tokens, logProbs, stoppedBy };
 }
 
-/** Free slots allocated beyond the prompt at first (the buffer doubles when they run out). */
-const INITIAL_FREE_SLOTS = 64;
+/** Free slots allocated beyond the prompt at first (the buffer grows when they run out). */
+const INITIAL_FREE_SLOTS = 32;
 
 function storePresents(cache: KvBuffer, out: ort.InferenceSession.OnnxValueMapType, nLayers: number, newPositions: number): void {
   const keys: Float32Array[] = [];

@@ -16,6 +16,7 @@ import type { BuildContext, SequenceInfo } from "./context";
 import { NO_HOOK_POINTS } from "./hook-points";
 import { attentionHookName } from "./hooks";
 import { rmsNorm } from "./norms";
+import { applyRotationRope } from "./kv-rope";
 import { applyRope } from "./rope";
 import { linear } from "./linear";
 
@@ -42,9 +43,11 @@ export function attention(ctx: BuildContext, x: Value, layer: number, seqInfo: S
   hp.tap(attentionHookName(layer, "q"), () => g.reshape(q, [0, 0, H * D]));
   hp.tap(attentionHookName(layer, "k"), () => g.reshape(k, [0, 0, KvH * D]));
   hp.tap(attentionHookName(layer, "v"), () => g.reshape(v, [0, 0, KvH * D]));
-  if (seqInfo.rope) {
-    q = applyRope(ctx, q, seqInfo.rope);
-    k = applyRope(ctx, k, seqInfo.rope);
+  const rope = seqInfo.rope;
+  if (rope) {
+    const rotate = (x: Value): Value => (rope.rotation ? applyRotationRope(ctx, x, { ...rope, rotation: rope.rotation }) : applyRope(ctx, x, rope));
+    q = rotate(q);
+    k = rotate(k);
   }
 
   // q: [B, S, KvH*G, D] → [B, S, KvH, G, D] → [B, KvH, G, S, D] → [B, KvH, G*S, D]
@@ -93,10 +96,12 @@ function cachedAttention(ctx: BuildContext, qg: Value, k: Value, v: Value, layer
   const newKeys = g.node("Transpose", [k], { perm: [0, 2, 1, 3] }, names.key); // [B, KvH, S, D]
   const newValues = g.node("Transpose", [v], { perm: [0, 2, 1, 3] }, names.value);
   io.present(layer, newKeys, newValues);
+  // the scale on the queries (G*S rows) rather than on the scores (P + S columns each)
+  const qs = g.div(qg, scale);
   // q·kᵀ with the transpose folded into the MatMul by onnxruntime (no copy of the cache)
-  const pastScores = g.matmul(qg, g.transpose(past.key, [0, 1, 3, 2])); // [B, KvH, G*S, P]
-  const newScores = g.matmul(qg, g.transpose(newKeys, [0, 1, 3, 2])); // [B, KvH, G*S, S]
-  const scores = g.div(g.concat([pastScores, newScores], -1), scale);
+  const pastScores = g.matmul(qs, g.transpose(past.key, [0, 1, 3, 2])); // [B, KvH, G*S, P]
+  const newScores = g.matmul(qs, g.transpose(newKeys, [0, 1, 3, 2])); // [B, KvH, G*S, S]
+  const scores = g.concat([pastScores, newScores], -1);
   const probs = g.softmax(g.add(scores, seqInfo.attentionBias), -1);
   const P = g.node("Shape", [past.key], { start: 2, end: 3 }); // [P]
   const lastAxis = g.constInt64([-1]);

@@ -13,7 +13,8 @@
  * [batch, past + seq], past_key.{L} / past_value.{L} [batch, nKvHeads, past, headDim] (past may be 0;
  * slots whose mask is 0 are ignored, so a caller can pass a preallocated buffer as is) come in,
  * present_key.{L} / present_value.{L} [batch, nKvHeads, seq, headDim] (the new positions' keys after
- * RoPE and values only) go out, and logits are [batch, 1, vocab] for the last position only.
+ * RoPE and values only) go out, and logits are [batch, 1, vocab] for the last position only, with
+ * log_normalizer [batch, 1] = log Σ exp(logits) (log-probability = logit − log_normalizer).
  */
 import type { ModelConfig, ModelWeights } from "../types";
 import { GraphBuilder, type Value } from "./builder";
@@ -37,6 +38,9 @@ import { ablate, applyPatch, patchInputs, steer } from "./interventions";
 import { modelNorm } from "./norms";
 import { kvSequenceInfo, sequenceInfo } from "./positions";
 import { WeightBinder } from "./weights";
+
+/** KV-cache graphs only: log Σ exp(logits) of each row, [batch, 1]. */
+export const LOG_NORMALIZER_OUTPUT = "log_normalizer";
 
 /** Bump whenever the emitted graph changes for the same weights and spec (keys the disk cache). */
 export const COMPILER_VERSION = "mechmap-onnx-3";
@@ -146,6 +150,8 @@ export function compileGraph(weights: ModelWeights, spec: GraphSpec): CompiledGr
     const flat = g.gemmTransB(g.reshape(final, [-1, d]), head);
     if (ns.kvCache) {
       g.output(g.reshape(flat, [-1, 1, V]), LOGITS_OUTPUT, "float", ["batch", 1, V]);
+      // log Σ exp(logits) per row, so a decoder reads each token's log-probability without a softmax in JS
+      g.output(g.node("ReduceLogSumExp", [flat], { axes: [1], keepdims: 1 }), LOG_NORMALIZER_OUTPUT, "float", ["batch", 1]);
     } else {
       const shape = g.concat([g.shape(inputIds), g.constInt64([V])], 0);
       g.output(g.reshape(flat, shape), LOGITS_OUTPUT, "float", ["batch", "seq", V]);

@@ -31,6 +31,6 @@ export interface SequenceInfo {
   positionIds: Value;
   /** float [batch, 1, groups*seq, seq]: 0 where attention is allowed, -1e9 elsewhere. */
   attentionBias: Value;
-  /** RoPE tables (llama/qwen), shaped for the model's layout. */
-  rope: { cos: Value; sin: Value } | null;
+  /** RoPE tables (llama/qwen), shaped for the model's layout (KV-cache graphs: kv-rope.ts's full-width tables and rotation). */
+  rope: { cos: Value; sin: Value; rotation?: Value } | null;
 }

@@ -1,4 +1,4 @@
-export { COMPILER_VERSION, compileGraph, validateConfig, type CompiledGraph, type GraphOutputInfo } from "./compile";
+export { COMPILER_VERSION, LOG_NORMALIZER_OUTPUT, compileGraph, validateConfig, type CompiledGraph, type GraphOutputInfo } from "./compile";
 export {
   ABLATION_INPUT,
   LOGITS_OUTPUT,

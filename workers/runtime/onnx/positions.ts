@@ -1,10 +1,12 @@
 /**
  * Position ids and the attention mask, derived from `attention_mask` so that right- and
  * left-padded batches see exactly the positions a one-by-one run would. The KV-cache variant
- * does the same for S new tokens after P cached ones (the mask then spans all P + S positions).
+ * does the same for S new tokens after P cached ones (the mask then spans all P + S positions; cached
+ * slots it marks 0 are never attended to) and builds kv-rope.ts's tables.
  */
 import type { Value } from "./builder";
 import type { BuildContext, SequenceInfo } from "./context";
+import { rotationRopeTables } from "./kv-rope";
 import { ropeTables } from "./rope";
 
 /** A large negative bias rather than -inf: fully masked (padding) rows stay finite, never NaN. */
@@ -39,11 +41,11 @@ export function kvSequenceInfo(ctx: BuildContext, inputIds: Value, attentionMask
   const queryIdx = g.range(past, total, one);
   const keyIdx = g.range(zero, total, one);
   const causal = g.lessOrEqual(g.unsqueeze(keyIdx, [0]), g.unsqueeze(queryIdx, [1])); // [S, P + S]
-  return finish(ctx, positionIds, causal, attentionMask);
+  return finish(ctx, positionIds, causal, attentionMask, true);
 }
 
 /** Adds key padding to the causal pattern [S, T], tiles it per kv group and builds RoPE tables. */
-function finish(ctx: BuildContext, positionIds: Value, causal: Value, attentionMask: Value): SequenceInfo {
+function finish(ctx: BuildContext, positionIds: Value, causal: Value, attentionMask: Value, kvCache = false): SequenceInfo {
   const { g, config } = ctx;
   const keyValid = g.unsqueeze(g.cast(attentionMask, "bool"), [1, 2]); // [B, 1, 1, T]
   const allowed = g.and(g.unsqueeze(causal, [0, 1]), keyValid); // [B, 1, S, T]
@@ -52,6 +54,6 @@ function finish(ctx: BuildContext, positionIds: Value, causal: Value, attentionM
   // queries of a kv group are laid out [group, seq] along one axis (see attention.ts)
   if (groups > 1) attentionBias = g.tile(attentionBias, [1, 1, groups, 1]);
 
-  const rope = config.ropeTheta === null ? null : ropeTables(ctx, positionIds);
+  const rope = config.ropeTheta === null ? null : (kvCache ? rotationRopeTables : ropeTables)(ctx, positionIds);
   return { positionIds, attentionBias, rope };
 }
