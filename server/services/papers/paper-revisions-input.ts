@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, multiLine } from "../../validation/text";
-import { newPaperSchema, paperNoteSchema } from "../paper-input";
+import { newPaperSchema, PAPER_LIMITS, paperNoteSchema } from "../paper-input";
 import { paperRelationSchema } from "../proposals/input";
 import { slugSchema, TECHNIQUE_LIMITS } from "../technique-input";
 
@@ -28,8 +28,8 @@ export const PAPER_FIELD_LABELS: Record<PaperMetadataField, string> = {
   bibtex: "BibTeX",
 };
 
-/** Limits the forms share with the server (the paper form's rules, see paper-input.ts). */
-export const PAPER_LIMITS = { title: 500, author: 200, authors: 200, venue: 300, abstract: 10_000, arxivId: 100, doi: 300, url: 1_000, bibtex: 20_000, note: 500, message: TECHNIQUE_LIMITS.message } as const;
+/** The forms' limits: the paper form's (paper-input.ts), and the reason's as for technique proposals. */
+export { PAPER_LIMITS } from "../paper-input";
 
 const paper = newPaperSchema.shape;
 
@@ -58,7 +58,7 @@ export type PaperMetadataChanges = z.output<typeof paperMetadataChangesSchema>;
 /** Why the change is right: like technique proposals, but NFC-normalised as all paper text is. */
 export const paperProposalMessageSchema = multiLine({
   min: 5,
-  max: PAPER_LIMITS.message,
+  max: TECHNIQUE_LIMITS.message,
   label: "The reason",
   minMessage: "Say in a few words why this change is right (at least 5 characters).",
 });
