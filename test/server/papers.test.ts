@@ -118,6 +118,9 @@ describe("papers", () => {
     // A title match outranks an abstract match.
     expect(steering.items.map((p) => p.title)).toEqual(["Steering Llama 2 via Contrastive Activation Addition", "A survey of methods"]);
     expect(steering.total).toBe(2);
+    // A whole title with its stop words ("with") finds the paper, as its distinctive words do.
+    expect((await ctx.as.anonymous.papers.list({ query: "Probes with Control Tasks" })).items.map((p) => p.title)).toEqual([hewitt.title]);
+    expect((await ctx.as.anonymous.papers.list({ query: "Rimsky via" })).items.map((p) => p.year)).toEqual([2023]);
 
     expect((await ctx.as.anonymous.papers.list({ technique: "control-tasks" })).items.map((p) => p.title)).toEqual([hewitt.title]);
     expect((await ctx.as.anonymous.papers.list({ yearFrom: 2023, yearTo: 2023 })).items.map((p) => p.year)).toEqual([2023]);

@@ -28,14 +28,17 @@ export async function paperSearchQuery(db: Queryable, query: string): Promise<SQ
 }
 
 /**
- * Every word matches through either configuration: 'english' stems title and abstract words
+ * Every word but English stop words matches through either configuration: 'english' stems title and abstract words
  * ("steering" → "steer"), 'simple' keeps names as written (authors are indexed that way) and
  * catches prefixes stemming would cut. Per word, so "rimsky steering" finds an author and a title
  * word together.
  */
 function tsQueryFor(alternatives: string[][]): SQL | null {
   if (alternatives.length === 0) return null;
-  const term = (t: string) => sql`(to_tsquery('english', ${t}) || to_tsquery('simple', ${t}))`;
+  // An English stop word ("with", "of") is dropped, as in the indexed title and abstract: kept as a
+  // 'simple' term it could only match an author, so "Probes with Control Tasks" found nothing.
+  const term = (t: string) =>
+    sql`(case when numnode(to_tsquery('english', ${t})) = 0 then to_tsquery('english', ${t}) else (to_tsquery('english', ${t}) || to_tsquery('simple', ${t})) end)`;
   const all = (terms: string[]) => sql`(${sql.join(terms.map(term), sql` && `)})`;
   return sql`(${sql.join(alternatives.map(all), sql` || `)})`;
 }
