@@ -50,22 +50,33 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const papersPage = Math.min(pageParam(params.papersPage), firstPapers.pageCount);
   const [pending, unreviewed] = await Promise.all([caller.revisions.pending({ page }), papersPage === 1 ? firstPapers : caller.papers.unreviewed({ page: papersPage })]);
   const queue = { ...counts, page };
-  const href = (page: number) => (page > 1 ? `/review?page=${page}` : "/review");
-  const papersHref = (p: number) => `/review?${new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(p > 1 ? { papersPage: String(p) } : {}) }).toString()}`;
+  // Each list pages on its own; a link to one list's page keeps the others where they are.
+  const reviewHref = (pages: { page: number; papersPage: number; paperProposalsPage: number }): string => {
+    const query = new URLSearchParams(Object.entries(pages).filter(([, n]) => n > 1).map(([k, n]) => [k, String(n)])).toString();
+    return query === "" ? "/review" : `/review?${query}`;
+  };
+  const current = { page, papersPage, paperProposalsPage: 1 };
+  const href = (p: number) => reviewHref({ ...current, page: p });
+  const papersHref = (p: number) => reviewHref({ ...current, papersPage: p });
   // Paper proposals (corrections, links) page on their own too (?paperProposalsPage=N).
   const paperCounts = await caller.paperRevisions.pendingCount();
   const paperProposalsPage = Math.min(pageParam(params.paperProposalsPage), paperCounts.pageCount);
   const paperPending = await caller.paperRevisions.pending({ page: paperProposalsPage });
-  const paperProposalsHref = (p: number) => `/review?${new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(p > 1 ? { paperProposalsPage: String(p) } : {}) }).toString()}`;
+  current.paperProposalsPage = paperProposalsPage;
+  const paperProposalsHref = (p: number) => reviewHref({ ...current, paperProposalsPage: p });
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Review edits</h1>
           <p className="lede">
-            {queue.total === 0
+            {queue.total + paperCounts.total + unreviewed.total === 0
               ? "Nothing to review."
-              : `${plural(queue.total, "proposal")} waiting, oldest first${queue.pageCount > 1 ? ` (page ${queue.page} of ${queue.pageCount})` : ""}.`} Accepting applies the change at once (a new technique, relations,
+              : `${waitingSummary([
+                  [queue.total, "technique proposal"],
+                  [paperCounts.total, "paper proposal"],
+                  [unreviewed.total, "new paper"],
+                ])} waiting, oldest first.`} Accepting applies the change at once (a new technique, relations,
             a merge or a rename included); rejecting keeps it in the history with your comment.
           </p>
         </div>
@@ -112,4 +123,10 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       </section>
     </div>
   );
+}
+
+/** "2 technique proposals and 1 new paper": the non-empty parts of the queue. */
+function waitingSummary(parts: Array<[number, string]>): string {
+  const named = parts.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
+  return named.length <= 1 ? named.join("") : `${named.slice(0, -1).join(", ")} and ${named.at(-1)}`;
 }
