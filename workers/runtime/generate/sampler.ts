@@ -19,7 +19,14 @@ export interface UniformSource {
 /** First index of the maximum (ties → lowest id). */
 export function argmaxLogits(logits: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  let bestValue = logits[0]!;
+  for (let i = 1; i < logits.length; i++) {
+    const x = logits[i]!;
+    if (x > bestValue) {
+      best = i;
+      bestValue = x;
+    }
+  }
   return best;
 }
 
