@@ -10,10 +10,10 @@ import { HostedActivationSource } from "../../../workers/probes/hosted-activatio
 import { runProbe } from "../../../workers/probes/run-probe";
 import { toStableJson } from "../../../workers/probes/serialize";
 import { createHostedModel } from "../../../workers/runtime/hosted-model";
+import { referenceSequenceForward } from "../../../workers/runtime/reference";
 import type { Architecture, ModelWeights } from "../../../workers/runtime/types";
 import { maxAbsDiff, tempDir, testSessionCache } from "../../runtime/graph/helpers";
 import { randomWeights, tinyConfig } from "../../runtime/graph/random-weights";
-import { referenceForwardF64 } from "../../runtime/graph/reference-forward-f64";
 import { NamedTokenizer, testContext, words } from "./observe-helpers";
 
 const cache = tempDir("logit-lens");
@@ -57,11 +57,13 @@ describe("logitLens", () => {
     expect(result.prompts).toHaveLength(2);
     result.prompts.forEach((p, b) => {
       const ids = model.tokenizer.encode(prompts[b]!, { addBos: true }).ids;
-      const ref = referenceForwardF64(weights, ids);
+      const ref = referenceSequenceForward(weights, ids);
+      const d = weights.config.dModel;
       expect(p.layers).toEqual([0, 1, 2]);
       expect(p.tokens).toEqual(["<s>", ...ids.slice(1).map((id) => `t${id}`)]);
       p.layers.forEach((L) => {
-        const rows = ref.hooks.get(`blocks.${L}.hook_resid_post`)!;
+        const resid = ref.taps.get(`blocks.${L}.hook_resid_post`)!;
+        const rows = ids.map((_, t) => resid.subarray(t * d, (t + 1) * d));
         rows.forEach((x, t) => {
           const probs = referenceProbs(weights, x);
           const got = p.top[L]![t]!;

@@ -8,8 +8,8 @@ import type { Architecture } from "../../../workers/runtime/types";
 import { STORIES_GGUF, readStoriesGolden } from "../fixtures";
 import { writeRandomCheckpoint } from "../writers/random-checkpoint";
 import { convertStoriesToHf } from "../writers/stories-to-hf";
-import { allHooks, flatten, maxAbsDiff, tempDir, testSessionCache } from "./helpers";
-import { referenceForwardF64 } from "./reference-forward-f64";
+import { referenceSequenceForward } from "../../../workers/runtime/reference";
+import { allHooks, maxAbsDiff, tempDir, testSessionCache } from "./helpers";
 
 const work = tempDir("formats");
 const cacheDir = `${work.dir}/graphs`;
@@ -61,14 +61,14 @@ describe("random checkpoints written as GGUF and HF, against the float64 referen
       [5, 100, 37, 250, 12, 9, 77, 300],
       [42, 7, 19],
     ];
-    const refs = prompts.map((ids) => referenceForwardF64(ckpt.weights, ids));
+    const refs = prompts.map((ids) => referenceSequenceForward(ckpt.weights, ids));
     for (const file of [ckpt.ggufPath, ckpt.hfDir]) {
       const model = await loadHostedModel(file, { cacheDir, sessionCache: sessions });
       expect(model.config.architecture).toBe(arch);
       const result = await model.forward({ inputIds: prompts, taps, logits: true });
       refs.forEach((ref, b) => {
-        for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, flatten(ref.hooks.get(hook)!)), `${file}: ${hook}`).toBeLessThan(1e-4);
-        expect(maxAbsDiff(result.logits![b]!, flatten(ref.logits)), `${file}: logits`).toBeLessThan(1e-4);
+        for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, ref.taps.get(hook)!), `${file}: ${hook}`).toBeLessThan(1e-4);
+        expect(maxAbsDiff(result.logits![b]!, ref.logits), `${file}: logits`).toBeLessThan(1e-4);
       });
       // the tokenizer that came with the files feeds the model
       const ids = model.tokenizer.encode("hello world").ids;

@@ -27,14 +27,6 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-/** Concatenates per-position rows into one flat array. */
-export function flatten(rows: ArrayLike<number>[]): Float64Array {
-  const width = rows[0]?.length ?? 0;
-  const out = new Float64Array(rows.length * width);
-  rows.forEach((r, i) => out.set(Array.from(r), i * width));
-  return out;
-}
-
 export function allHooks(nLayers: number, extra: string[] = []): string[] {
   const hooks = ["hook_embed", ...extra];
   for (let L = 0; L < nLayers; L++) {

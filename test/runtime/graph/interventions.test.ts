@@ -4,9 +4,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { compileGraph } from "../../../workers/runtime/onnx";
 import { createHostedModel } from "../../../workers/runtime/hosted-model";
-import { allHooks, flatten, maxAbsDiff, tempDir, testSessionCache } from "./helpers";
+import { referenceSequenceForward } from "../../../workers/runtime/reference";
+import { allHooks, maxAbsDiff, tempDir, testSessionCache } from "./helpers";
 import { randomWeights, rng, tinyConfig } from "./random-weights";
-import { referenceForwardF64 } from "./reference-forward-f64";
 
 const cache = tempDir("interventions");
 const sessions = testSessionCache();
@@ -49,9 +49,9 @@ describe("interventions", () => {
   it("the plain (no-intervention) graph equals the float64 reference model", async () => {
     const plain = await model.forward({ inputIds: prompts, taps, logits: true });
     prompts.forEach((ids, b) => {
-      const ref = referenceForwardF64(weights, ids);
-      for (const hook of taps) expect(maxAbsDiff(plain.taps.get(hook)![b]!, flatten(ref.hooks.get(hook)!))).toBeLessThan(1e-4);
-      expect(maxAbsDiff(plain.logits![b]!, flatten(ref.logits))).toBeLessThan(1e-4);
+      const ref = referenceSequenceForward(weights, ids);
+      for (const hook of taps) expect(maxAbsDiff(plain.taps.get(hook)![b]!, ref.taps.get(hook)!)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(plain.logits![b]!, ref.logits)).toBeLessThan(1e-4);
     });
   });
 
@@ -60,9 +60,9 @@ describe("interventions", () => {
     const result = await model.forward({ inputIds: prompts, taps, logits: true, steering: [{ afterBlock: L, vector: v }] });
     const plain = await model.forward({ inputIds: prompts, taps: [`blocks.${L + 1}.hook_resid_pre`], logits: false });
     prompts.forEach((ids, b) => {
-      const ref = referenceForwardF64(weights, ids, { steering: new Map([[L, toF64(v)]]) });
-      for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, flatten(ref.hooks.get(hook)!)), hook).toBeLessThan(1e-4);
-      expect(maxAbsDiff(result.logits![b]!, flatten(ref.logits))).toBeLessThan(1e-4);
+      const ref = referenceSequenceForward(weights, ids, { steering: new Map([[L, toF64(v)]]) });
+      for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, ref.taps.get(hook)!), hook).toBeLessThan(1e-4);
+      expect(maxAbsDiff(result.logits![b]!, ref.logits)).toBeLessThan(1e-4);
       // the steered stream really differs from the plain one by v
       const steered = result.taps.get(`blocks.${L + 1}.hook_resid_pre`)![b]!;
       const base = plain.taps.get(`blocks.${L + 1}.hook_resid_pre`)![b]!;
@@ -87,9 +87,9 @@ describe("interventions", () => {
     });
     prompts.forEach((ids, b) => {
       const rows = ids.map((_, t) => Float64Array.from({ length: d }, (_, i) => perPos[t * d + i]! + broad[i]!));
-      const ref = referenceForwardF64(weights, ids, { steering: new Map<number, Float64Array | Float64Array[]>([[1, rows], [3, toF64(broad)]]) });
-      for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, flatten(ref.hooks.get(hook)!)), hook).toBeLessThan(1e-4);
-      expect(maxAbsDiff(result.logits![b]!, flatten(ref.logits))).toBeLessThan(1e-4);
+      const ref = referenceSequenceForward(weights, ids, { steering: new Map<number, Float64Array | Float64Array[]>([[1, rows], [3, toF64(broad)]]) });
+      for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, ref.taps.get(hook)!), hook).toBeLessThan(1e-4);
+      expect(maxAbsDiff(result.logits![b]!, ref.logits)).toBeLessThan(1e-4);
     });
   });
 
@@ -107,8 +107,8 @@ describe("interventions", () => {
     const n2 = Math.hypot(...w2);
     const e2 = w2.map((x) => x / n2);
     prompts.forEach((ids, b) => {
-      const ref = referenceForwardF64(weights, ids, { ablation: { blocks, directions: [e1, e2] } });
-      for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, flatten(ref.hooks.get(hook)!)), hook).toBeLessThan(1e-4);
+      const ref = referenceSequenceForward(weights, ids, { ablation: { blocks, directions: [e1, e2] } });
+      for (const hook of taps) expect(maxAbsDiff(result.taps.get(hook)![b]!, ref.taps.get(hook)!), hook).toBeLessThan(1e-4);
       for (const L of blocks) {
         for (const hook of [`blocks.${L}.hook_resid_post`, `blocks.${L + 1}.hook_resid_pre`]) {
           const x = result.taps.get(hook)![b]!;

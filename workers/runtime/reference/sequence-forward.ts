@@ -2,8 +2,9 @@
  * A plain float64 forward pass over one whole, unpadded sequence that reports every hook point the
  * ONNX compiler exposes (attention taps included), in ForwardResult's layouts, and lets the caller
  * edit any patchable activation in place before the rest of the model sees it — activation
- * patching and head ablation done by hand. Graph-independent: tests and probe methods compare
- * the compiled graph (and its patch inputs) against it.
+ * patching and head ablation done by hand. Written plainly from the architecture definitions (llama,
+ * qwen2, qwen3, gpt2), sharing no code with the ONNX compiler or the float32 reference model: the
+ * tests compare the compiled graph (and its patch inputs, steering and ablation) against it.
  *
  * Conventions match the compiler: hook_q / hook_k after qk-norm and before RoPE, in the weights'
  * RoPE layout; hook_attn_scores scaled by 1/√headDim with keys after the query at -Infinity;
