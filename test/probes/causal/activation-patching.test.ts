@@ -3,33 +3,20 @@
  * position (and only there), a random tiny model agrees with the float64 reference (one full forward
  * per cell), results are deterministic, and inputs the method cannot use are refused by name.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ActivationPatchingParams } from "../../../server/probes/spec";
-import { createHostedModel } from "../../../workers/runtime/hosted-model";
 import { activationPatching } from "../../../workers/probes/causal/activation-patching";
 import { createCausalContext } from "../../../workers/probes/causal/context";
 import type { ProbeProgress } from "../../../workers/probes/progress";
 import { toStableJson } from "../../../workers/probes/serialize";
-import { ProbeInputError } from "../../../workers/probes/types";
-import { tempDir, testSessionCache } from "../../runtime/graph/helpers";
-import { randomWeights, tinyConfig } from "../../runtime/graph/random-weights";
+import { randomWordModel, refusal, testModelHost } from "./hosted-test-models";
 import { copyModel } from "./patching-planted-models";
 import { referencePatching } from "./patching-reference";
-import { WordTokenizer } from "./patching-word-tokenizer";
 
-const cache = tempDir("patching");
-const sessions = testSessionCache();
-afterAll(async () => {
-  await sessions.clear();
-  cache.cleanup();
-});
-
+const host = testModelHost("patching");
 const planted = copyModel();
-const copy = createHostedModel(planted.weights, planted.tokenizer, { cacheDir: cache.dir, sessionCache: sessions, name: "copy" });
-
-const randomTokenizer = new WordTokenizer([], 64);
-const randomModelWeights = randomWeights(tinyConfig("llama", { nLayers: 3 }), 5, 0.4);
-const random = createHostedModel(randomModelWeights, randomTokenizer, { cacheDir: cache.dir, sessionCache: sessions, name: "random" });
+const copy = host(planted.weights, planted.tokenizer, { name: "copy" });
+const { weights: randomModelWeights, tokenizer: randomTokenizer, model: random } = randomWordModel(host, 5);
 
 function context(model: typeof copy, onProgress?: (p: ProbeProgress) => void | Promise<void>, signal?: AbortSignal) {
   return createCausalContext(model, { seed: 3, path: "methods[0]", percent: (f) => 100 * f, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
@@ -43,15 +30,6 @@ const copyPairs = [
   { clean: "Ann saw the dog", corrupted: "Bob saw the dog", answer: " Ann", wrongAnswer: " Bob" },
   { clean: "Cat ran the dog", corrupted: "Ann ran the dog", answer: " Cat", wrongAnswer: " Ann" },
 ];
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProbeInputError);
-  return (error as Error).message;
-}
 
 describe("activationPatching", () => {
   it("finds the planted copy head: the name's position up to its layer, the last position after it, and head (1, 0)", async () => {
@@ -105,7 +83,7 @@ describe("activationPatching", () => {
     const b = await activationPatching(copy, p, context(copy));
     expect(toStableJson(a.result)).toBe(toStableJson(b.result));
     // One position per forward run: the same numbers to float32 precision.
-    const narrow = createHostedModel(planted.weights, planted.tokenizer, { cacheDir: cache.dir, sessionCache: sessions, maxBatchTokens: 5 });
+    const narrow = host(planted.weights, planted.tokenizer, { maxBatchTokens: 5 });
     const c = await activationPatching(narrow, p, context(narrow));
     c.result.resid!.flat().forEach((v, i) => expect(v).toBeCloseTo(a.result.resid!.flat()[i]!, 5));
     c.result.heads!.flat().forEach((v, i) => expect(v).toBeCloseTo(a.result.heads!.flat()[i]!, 5));

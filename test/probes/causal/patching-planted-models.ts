@@ -15,7 +15,6 @@ import { WordTokenizer } from "./patching-word-tokenizer";
 export const COPY_NAMES = ["Ann", "Bob", "Cat"] as const;
 export const COPY_FILLERS = ["saw", "the", "dog", "ran"] as const;
 
-const D_MODEL = 16;
 const BIAS = 0; // constant 1 in every embedding
 const NAME0 = 1; // dims 1..3: name identity
 const IS_NAME = 4;
@@ -27,25 +26,28 @@ const BOS_SLOT = 13; // written by block 1, head 1
 const Q_GAIN = 8;
 const U_GAIN = 2;
 
-export function copyModelConfig(): ModelConfig {
+/** The small llama shape every planted model shares (16-dim stream, 2 heads of 4, vocabulary of 16); the rest is the model's own. */
+export function plantedLlamaConfig(own: Pick<ModelConfig, "nLayers" | "contextLength" | "ropeTheta">): ModelConfig {
   return {
     architecture: "llama",
-    nLayers: 3,
-    dModel: D_MODEL,
+    dModel: 16,
     nHeads: 2,
     nKvHeads: 2,
     headDim: 4,
     dFfn: 4,
     vocabSize: 16,
-    contextLength: 32,
     normEps: 1e-6,
-    // With θ = 1e16 the second RoPE pair (dims 2, 3 of each head) turns by < 1e-7 rad: content-only attention there.
-    ropeTheta: 1e16,
     ropeLayout: "adjacent-pairs",
     tiedEmbeddings: false,
     attentionBias: false,
     qkNorm: false,
+    ...own,
   };
+}
+
+export function copyModelConfig(): ModelConfig {
+  // With θ = 1e16 the second RoPE pair (dims 2, 3 of each head) turns by < 1e-7 rad: content-only attention there.
+  return plantedLlamaConfig({ nLayers: 3, contextLength: 32, ropeTheta: 1e16 });
 }
 
 export function zeros(shape: number[]): Tensor {

@@ -4,33 +4,20 @@
  * kinds of direction agree on the planted model, a random tiny model agrees with float64 greedy
  * decoding and scoring, results are deterministic (sampling included), and bad inputs are refused.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SteeredGenerationParams } from "../../../server/probes/spec";
-import { createHostedModel } from "../../../workers/runtime/hosted-model";
 import { createCausalContext, type CausalContextOptions } from "../../../workers/probes/causal/context";
 import { randomUnitVector } from "../../../workers/probes/causal/random-direction";
 import { decodeContinuation, steeredGeneration } from "../../../workers/probes/causal/steered-generation";
 import { toStableJson } from "../../../workers/probes/serialize";
-import { ProbeInputError } from "../../../workers/probes/types";
-import { tempDir, testSessionCache } from "../../runtime/graph/helpers";
-import { randomWeights, tinyConfig } from "../../runtime/graph/random-weights";
+import { randomWordModel, refusal, testModelHost } from "./hosted-test-models";
 import { referenceGreedy, referenceMeanDifference, referenceMeanLastNorm, referenceTargetScore } from "./patching-reference";
-import { WordTokenizer } from "./patching-word-tokenizer";
 import { PLANTED_DIM, expectedPlantedShift, steeringModel } from "./steering-planted-model";
 
-const cache = tempDir("steered");
-const sessions = testSessionCache();
-afterAll(async () => {
-  await sessions.clear();
-  cache.cleanup();
-});
-
+const host = testModelHost("steered");
 const planted = steeringModel();
-const model = createHostedModel(planted.weights, planted.tokenizer, { cacheDir: cache.dir, sessionCache: sessions, name: "planted" });
-
-const randomTokenizer = new WordTokenizer([], 64);
-const randomModelWeights = randomWeights(tinyConfig("llama", { nLayers: 3 }), 9, 0.4);
-const random = createHostedModel(randomModelWeights, randomTokenizer, { cacheDir: cache.dir, sessionCache: sessions, name: "random" });
+const model = host(planted.weights, planted.tokenizer, { name: "planted" });
+const { weights: randomModelWeights, tokenizer: randomTokenizer, model: random } = randomWordModel(host, 9);
 
 function context(m: typeof model, extra: Partial<CausalContextOptions> = {}) {
   return createCausalContext(m, { seed: 11, path: "methods[1]", percent: (f) => 100 * f, ...extra });
@@ -47,15 +34,6 @@ function params(overrides: Partial<SteeredGenerationParams> = {}): SteeredGenera
     targetWords: { target: [" happy"], opposite: [" sad"] },
     ...overrides,
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProbeInputError);
-  return (error as Error).message;
 }
 
 describe("steeredGeneration", () => {

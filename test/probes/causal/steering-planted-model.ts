@@ -9,11 +9,10 @@
  * logit(happy) − logit(sad) from 0 to 2·C·s·R / sqrt(R²(1 + s²)/d + eps): `expectedPlantedShift`.
  */
 import type { ModelConfig, ModelWeights } from "../../../workers/runtime/types";
-import { emptyBlocks, set, zeros } from "./patching-planted-models";
+import { emptyBlocks, plantedLlamaConfig, set, zeros } from "./patching-planted-models";
 import { WordTokenizer } from "./patching-word-tokenizer";
 
 export const STEER_NEUTRAL = ["the", "cat", "dog", "sat", "happy", "sad"] as const;
-const D_MODEL = 16;
 export const PLANTED_DIM = 15;
 /** Norm of every neutral word's embedding. */
 const R = 2;
@@ -22,23 +21,7 @@ const SELF = 2;
 const JOY_SHIFT = 0.5;
 
 export function steeringModelConfig(): ModelConfig {
-  return {
-    architecture: "llama",
-    nLayers: 2,
-    dModel: D_MODEL,
-    nHeads: 2,
-    nKvHeads: 2,
-    headDim: 4,
-    dFfn: 4,
-    vocabSize: 16,
-    contextLength: 64,
-    normEps: 1e-6,
-    ropeTheta: 10000,
-    ropeLayout: "adjacent-pairs",
-    tiedEmbeddings: false,
-    attentionBias: false,
-    qkNorm: false,
-  };
+  return plantedLlamaConfig({ nLayers: 2, contextLength: 64, ropeTheta: 10000 });
 }
 
 export function steeringModel(): { weights: ModelWeights; tokenizer: WordTokenizer } {
@@ -67,8 +50,7 @@ export function steeringModel(): { weights: ModelWeights; tokenizer: WordTokeniz
 
 /** logit(happy) − logit(sad) at a neutral last token after adding s·R along the planted direction (default: 0). */
 export function expectedPlantedShift(strength: number): number {
-  const d = D_MODEL;
-  const eps = steeringModelConfig().normEps;
+  const { dModel: d, normEps: eps } = steeringModelConfig();
   const rms = Math.sqrt((R * R * (1 + strength * strength)) / d + eps);
   return (2 * C * strength * R) / rms;
 }
