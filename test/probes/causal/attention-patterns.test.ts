@@ -3,25 +3,19 @@
  * model's weights score ≈ 1, a random model's heads do not), the three scores against a plain
  * float64 forward pass of a random gpt2 model, stored patterns, and determinism.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseProbeSpec, type AttentionPatternsParams } from "../../../server/probes/spec";
 import { attentionPatterns, repeatedRandomTokens } from "../../../workers/probes/causal/attention-patterns";
 import { runProbe } from "../../../workers/probes/run-probe";
 import { toStableJson } from "../../../workers/probes/serialize";
 import { HostedActivationSource } from "../../../workers/probes/hosted-activation-source";
-import { createHostedModel } from "../../../workers/runtime/hosted-model";
 import type { ModelWeights } from "../../../workers/runtime/types";
-import { tempDir, testSessionCache } from "../../runtime/graph/helpers";
 import { randomWeights, tinyConfig } from "../../runtime/graph/random-weights";
+import { testModelHost } from "./hosted-test-models";
 import { NamedTokenizer, plantedInductionModel, testContext, words } from "./observe-helpers";
 
-const cache = tempDir("attention-patterns");
-const sessions = testSessionCache();
-afterAll(async () => {
-  await sessions.clear();
-  cache.cleanup();
-});
-const host = (w: ModelWeights) => createHostedModel(w, new NamedTokenizer(w.config.vocabSize), { cacheDir: cache.dir, sessionCache: sessions });
+const hostModel = testModelHost("attention-patterns");
+const host = (w: ModelWeights) => hostModel(w, new NamedTokenizer(w.config.vocabSize));
 
 const params = (over: Partial<AttentionPatternsParams> = {}): AttentionPatternsParams => ({
   method: "attentionPatterns",

@@ -3,26 +3,21 @@
  * final norm and unembedding written here), the last layer equal to the model's own logits, target
  * ranks, determinism, and refusals.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseProbeSpec, type LogitLensParams } from "../../../server/probes/spec";
 import { LensHead, logitLens, rankOf, softmax, topK } from "../../../workers/probes/causal/logit-lens";
 import { HostedActivationSource } from "../../../workers/probes/hosted-activation-source";
 import { runProbe } from "../../../workers/probes/run-probe";
 import { toStableJson } from "../../../workers/probes/serialize";
-import { createHostedModel } from "../../../workers/runtime/hosted-model";
 import { referenceSequenceForward } from "../../../workers/runtime/reference";
 import type { Architecture, ModelWeights } from "../../../workers/runtime/types";
-import { maxAbsDiff, tempDir, testSessionCache } from "../../runtime/graph/helpers";
+import { maxAbsDiff } from "../../runtime/graph/helpers";
 import { randomWeights, tinyConfig } from "../../runtime/graph/random-weights";
+import { testModelHost } from "./hosted-test-models";
 import { NamedTokenizer, testContext, words } from "./observe-helpers";
 
-const cache = tempDir("logit-lens");
-const sessions = testSessionCache();
-afterAll(async () => {
-  await sessions.clear();
-  cache.cleanup();
-});
-const host = (w: ModelWeights) => createHostedModel(w, new NamedTokenizer(w.config.vocabSize), { cacheDir: cache.dir, sessionCache: sessions });
+const hostModel = testModelHost("logit-lens");
+const host = (w: ModelWeights) => hostModel(w, new NamedTokenizer(w.config.vocabSize));
 const lens = (over: Partial<LogitLensParams>): LogitLensParams => ({ method: "logitLens", prompts: [words([3, 4, 5])], topK: 5, ...over });
 
 /** Final norm + unembedding of one float64 residual vector, from the architecture definitions. */
