@@ -20,7 +20,8 @@ import type { ProbeProgress } from "../probes/progress";
 import { type ProbeRun, runProbe } from "../probes/run-probe";
 import { toStableJson } from "../probes/serialize";
 import { collectArtifacts } from "./run-experiment/artifacts";
-import { RunCancelledError, RunInputError, RunTimeLimitError, WorkerStoppingError, errorMessage, isPermanent } from "./run-experiment/errors";
+import { RunCancelledError, RunInputError, errorMessage, isPermanent } from "./run-experiment/errors";
+import { jobAbort } from "./run-experiment/job-abort";
 import { runtimeVersions } from "./run-experiment/facts";
 import { loadRunModel } from "./run-experiment/model-cache";
 import { ProgressWriter } from "./run-experiment/progress-writer";
@@ -105,18 +106,11 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
     .returning({ id: runs.id });
   if (!claimed) return "skipped";
 
-  const controller = new AbortController();
-  const stop = (reason: Error) => {
-    if (!controller.signal.aborted) controller.abort(reason);
-  };
-  const onWorkerStop = () => stop(new WorkerStoppingError());
-  if (options.signal?.aborted) onWorkerStop();
-  options.signal?.addEventListener("abort", onWorkerStop, { once: true });
-  const timer = setTimeout(() => stop(new RunTimeLimitError(options.runTimeLimitMs)), options.runTimeLimitMs);
+  const abort = jobAbort(options.signal, options.runTimeLimitMs);
   const progress = new ProgressWriter(db, runId, {
     intervalMs: options.progressIntervalMs ?? 500,
     log,
-    onCancelRequested: () => stop(new RunCancelledError()),
+    onCancelRequested: () => abort.stop(new RunCancelledError()),
     afterWrite: options.hooks?.afterProgress ? (p) => options.hooks!.afterProgress!(runId, p) : undefined,
   });
 
@@ -133,7 +127,7 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
 
     await progress.stage("loading model");
     const model = await loadModelRow(db, run.modelId, run.modelSha256, options.cacheDir);
-    controller.signal.throwIfAborted();
+    abort.signal.throwIfAborted();
 
     const source = new HostedActivationSource(model, { batchSize: options.batchSize ?? 32 });
     const result = await runProbe(spec, {
@@ -142,7 +136,7 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
       maxActivationBytes: options.maxActivationBytes,
       batchSize: options.batchSize ?? 32,
       onProgress: (p) => progress.report(p),
-      signal: controller.signal,
+      signal: abort.signal,
       // The causal methods (spec version 2) run on the hosted model itself.
       model,
       resolveDirection: runDirectionResolver(db, runId),
@@ -174,8 +168,7 @@ export async function runExperiment(db: Database, job: RunJob, options: RunExper
     }
     throw error;
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onWorkerStop);
+    abort.dispose();
   }
 }
 

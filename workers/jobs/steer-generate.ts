@@ -20,7 +20,8 @@ import { STEER_QUEUE, createSteerQueue } from "~/server/services/steer/queue";
 import { randomUnitVector, scaled, unitOrNull } from "../probes/causal/random-direction";
 import { deriveRng } from "../probes/stats/rng";
 import type { GenerateRequest, HostedModel, SteeringIntervention } from "../runtime/types";
-import { RunInputError, RunTimeLimitError, WorkerStoppingError, errorMessage, isPermanent } from "./run-experiment/errors";
+import { RunInputError, errorMessage, isPermanent } from "./run-experiment/errors";
+import { jobAbort } from "./run-experiment/job-abort";
 import { loadRunModel } from "./run-experiment/model-cache";
 import { readRunDirection } from "./run-experiment/resolve-direction";
 
@@ -60,29 +61,21 @@ export async function steerGenerate(db: Database, job: SteerJob, options: SteerG
     return "skipped";
   }
 
-  const controller = new AbortController();
-  const stop = (reason: Error) => {
-    if (!controller.signal.aborted) controller.abort(reason);
-  };
-  const onWorkerStop = () => stop(new WorkerStoppingError());
-  if (options.signal?.aborted) onWorkerStop();
-  options.signal?.addEventListener("abort", onWorkerStop, { once: true });
-  const limitMs = options.timeLimitMs ?? 2 * 60_000;
-  const timer = setTimeout(() => stop(new RunTimeLimitError(limitMs)), limitMs);
+  const abort = jobAbort(options.signal, options.timeLimitMs ?? 2 * 60_000);
   const started = Date.now();
   try {
     const params = steerParamsSchema.parse(claimed.params);
     // Another worker version may compute this engine: let the queue retry elsewhere.
     if (params.engine !== STEER_ENGINE_VERSION) throw new Error(`this worker runs ${STEER_ENGINE_VERSION}, the generation was asked of ${params.engine}`);
     const model = await loadModel(db, params, options.cacheDir);
-    controller.signal.throwIfAborted();
+    abort.signal.throwIfAborted();
     const partial = new PartialWriter(db, resultId, options.partialIntervalMs ?? 250, options.afterPartial);
-    const result = await computeSteer(db, model, params, { signal: controller.signal, onStep: (streams, step) => partial.report(model, streams, step) });
+    const result = await computeSteer(db, model, params, { signal: abort.signal, onStep: (streams, step) => partial.report(model, streams, step) });
     const outcome = await saveResult(db, resultId, result);
     log(`steer ${resultId}: ${outcome === "done" ? `done in ${Date.now() - started} ms` : "finished elsewhere; result discarded"}`);
     return outcome === "done" ? "done" : "skipped";
   } catch (error) {
-    const reason = controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error;
+    const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : error;
     if (isPermanent(reason)) return markFailed(db, resultId, errorMessage(reason), log);
     const attempts = job.retryCount + 1;
     if (job.retryCount >= job.retryLimit) return markFailed(db, resultId, `${errorMessage(reason)} (gave up after ${attempts} attempt${attempts === 1 ? "" : "s"})`, log);
@@ -94,8 +87,7 @@ export async function steerGenerate(db: Database, job: SteerJob, options: SteerG
     log(`steer ${resultId}: attempt ${attempts} failed, will retry: ${errorMessage(reason)}`);
     throw reason;
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onWorkerStop);
+    abort.dispose();
   }
 }
 
