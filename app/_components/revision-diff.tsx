@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { facetLabel, PAPER_RELATION_LABELS, PAPER_RELATIONS } from "../_lib/facets";
 import type { RouterOutputs } from "../_lib/types";
 import { RenderedMarkdown } from "./markdown";
@@ -78,24 +79,27 @@ function ListDiff({ before, after }: { before: unknown[]; after: unknown[] }) {
   );
 }
 
+/** A text field's row: the text before and after, side by side, with the changed words marked. */
+export function WordDiffRow({ label, diff }: { label: string; diff: TextDiff }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td className="diff__before">
+        <WordDiffSide diff={diff} side="before" />
+      </td>
+      <td className="diff__after">
+        <WordDiffSide diff={diff} side="after" />
+        {diff.granularity !== "word" && (
+          <p className="hint diff__granularity">{diff.granularity === "line" ? "A long text: changes marked line by line." : "The texts differ almost everywhere."}</p>
+        )}
+      </td>
+    </tr>
+  );
+}
+
 function FieldRow({ change }: { change: FieldChange }) {
+  if (change.diff) return <WordDiffRow label={change.label} diff={change.diff} />;
   const label = <th scope="row">{change.label}</th>;
-  if (change.diff) {
-    return (
-      <tr>
-        {label}
-        <td className="diff__before">
-          <WordDiffSide diff={change.diff} side="before" />
-        </td>
-        <td className="diff__after">
-          <WordDiffSide diff={change.diff} side="after" />
-          {change.diff.granularity !== "word" && (
-            <p className="hint diff__granularity">{change.diff.granularity === "line" ? "A long text: changes marked line by line." : "The texts differ almost everywhere."}</p>
-          )}
-        </td>
-      </tr>
-    );
-  }
   if (Array.isArray(change.before) && Array.isArray(change.after)) {
     return (
       <tr>
@@ -125,6 +129,40 @@ function TechniqueName({ technique }: { technique: { slug: string | null; name: 
   return technique.slug ? <Link href={`/techniques/${technique.slug}`}>{technique.name}</Link> : <>{technique.name}</>;
 }
 
+/** The server's one-sentence account of a proposal, above its diff. */
+export function ProposalSummary({ summary }: { summary: string | null }) {
+  if (!summary) return null;
+  return (
+    <p className="proposal__summary" data-testid="proposal-summary">
+      {summary}
+    </p>
+  );
+}
+
+/** The field table: Field | Before | After, or Field | Proposed for something new. */
+export function DiffTable({ proposedOnly = false, children }: { proposedOnly?: boolean; children: ReactNode }) {
+  return (
+    <table className="diff">
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          {proposedOnly ? (
+            <th scope="col" colSpan={2}>
+              Proposed
+            </th>
+          ) : (
+            <>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+            </>
+          )}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 /**
  * What a proposal changes, for the review queue, the technique history and the proposal page:
  * a sentence, field diffs (word-level for text), relations in words, a new technique's papers, and,
@@ -134,43 +172,22 @@ export function RevisionDiff({ view, showPreview = false }: { view: ProposalView
   const isNew = view.kind === "create";
   return (
     <div className="proposal" data-testid="proposal-diff">
-      {view.summary && (
-        <p className="proposal__summary" data-testid="proposal-summary">
-          {view.summary}
-        </p>
-      )}
+      <ProposalSummary summary={view.summary} />
       {view.fields.length > 0 && (
-        <table className="diff">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              {isNew ? (
-                <th scope="col" colSpan={2}>
-                  Proposed
-                </th>
-              ) : (
-                <>
-                  <th scope="col">Before</th>
-                  <th scope="col">After</th>
-                </>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {view.fields.map((change) =>
-              isNew ? (
-                <tr key={change.field}>
-                  <th scope="row">{change.label}</th>
-                  <td colSpan={2} className="diff__after">
-                    <Value field={change.field} value={change.after} />
-                  </td>
-                </tr>
-              ) : (
-                <FieldRow key={change.field} change={change} />
-              ),
-            )}
-          </tbody>
-        </table>
+        <DiffTable proposedOnly={isNew}>
+          {view.fields.map((change) =>
+            isNew ? (
+              <tr key={change.field}>
+                <th scope="row">{change.label}</th>
+                <td colSpan={2} className="diff__after">
+                  <Value field={change.field} value={change.after} />
+                </td>
+              </tr>
+            ) : (
+              <FieldRow key={change.field} change={change} />
+            ),
+          )}
+        </DiffTable>
       )}
       {view.relations.length > 0 && (
         <ul className="proposal__relations" aria-label="Relations">

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { WordDiffSide } from "../_components/revision-diff";
+import { DiffTable, ProposalSummary, WordDiffRow } from "../_components/revision-diff";
 import type { RouterOutputs } from "../_lib/types";
 
 export type PaperProposal = RouterOutputs["paperRevisions"]["byId"];
@@ -9,35 +9,13 @@ export type PaperProposalView = PaperProposal["view"];
 export function PaperRevisionDiff({ view }: { view: PaperProposalView }) {
   return (
     <div className="proposal" data-testid="paper-proposal-diff">
-      <p className="proposal__summary" data-testid="proposal-summary">
-        {view.summary}
-      </p>
+      <ProposalSummary summary={view.summary} />
       {view.fields.length > 0 && (
-        <table className="diff">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Before</th>
-              <th scope="col">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.fields.map((change) => (
-              <tr key={change.field}>
-                <th scope="row">{change.label}</th>
-                <td className="diff__before">
-                  <WordDiffSide diff={change.diff} side="before" />
-                </td>
-                <td className="diff__after">
-                  <WordDiffSide diff={change.diff} side="after" />
-                  {change.diff.granularity !== "word" && (
-                    <p className="hint diff__granularity">{change.diff.granularity === "line" ? "A long text: changes marked line by line." : "The texts differ almost everywhere."}</p>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DiffTable>
+          {view.fields.map((change) => (
+            <WordDiffRow key={change.field} label={change.label} diff={change.diff} />
+          ))}
+        </DiffTable>
       )}
       {view.link && (
         <ul className="proposal__relations" aria-label="Link">

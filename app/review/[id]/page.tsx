@@ -1,29 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { cache } from "react";
 import { api } from "~/server/trpc/server-caller";
 import { CommentThread } from "../../_components/comments/comment-thread";
 import { RevisionDiff } from "../../_components/revision-diff";
-import { formatDateTime } from "../../_lib/format";
-import { hasTrpcCode } from "../../_lib/server-errors";
 import { PROPOSAL_KIND_LABELS } from "../proposal-kind";
+import { isStaff, loadProposalOr404, ProposalByline, ProposalDecision } from "../proposal-page-parts";
 import { ReviewActions } from "../review-actions";
 
 interface Props {
   params: Promise<{ id: string }>;
 }
 
-/** One proposal per request (metadata and page); unknown, malformed or not-yours ids are 404s. */
+/** One proposal per request (metadata and page); another author's proposal is a 404 for non-staff. */
 const loadProposal = cache(async (raw: string) => {
-  if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) notFound();
   const caller = await api();
-  try {
-    return await caller.revisions.byId({ id: Number(raw) });
-  } catch (error) {
-    if (hasTrpcCode(error, "NOT_FOUND") || hasTrpcCode(error, "BAD_REQUEST")) notFound();
-    throw error;
-  }
+  return loadProposalOr404(raw, (input) => caller.revisions.byId(input));
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -36,7 +28,7 @@ export default async function ProposalPage({ params }: Props) {
   const proposal = await loadProposal((await params).id);
   const caller = await api();
   const me = await caller.users.me();
-  const staff = me !== null && (me.role === "moderator" || me.role === "admin");
+  const staff = isStaff(me);
   return (
     <article className="page page--narrow proposal-page">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
@@ -51,30 +43,9 @@ export default async function ProposalPage({ params }: Props) {
       <h1>
         <span className="badge badge--kind">{PROPOSAL_KIND_LABELS[proposal.kind]}</span> {proposal.kind === "edit" && proposal.techniqueName ? `Edit of ‘${proposal.techniqueName}’` : proposal.view.headline}
       </h1>
-      <div className="history__meta">
-        <span className={`badge badge--${proposal.status}`}>{proposal.status}</span>
-        <span>
-          Proposal #{proposal.id} by <strong>{proposal.authorName}</strong>, {formatDateTime(proposal.createdAt)}
-        </span>
-      </div>
-      <p className="history__message">
-        <span className="muted">Message:</span> {proposal.message}
-      </p>
+      <ProposalByline proposal={proposal} label="Proposal" />
       <RevisionDiff view={proposal.view} showPreview />
-      {proposal.status === "pending" ? (
-        staff ? (
-          <ReviewActions revisionId={proposal.id} slug={proposal.slug ?? ""} ownEdit={proposal.authorId === me.id} />
-        ) : (
-          <p className="notice notice--info">Waiting for a moderator’s review.</p>
-        )
-      ) : (
-        <p className="review-comment">
-          {proposal.status === "accepted" ? "Accepted" : "Rejected"}
-          {proposal.reviewerName && ` by ${proposal.reviewerName}`}
-          {proposal.reviewedAt && `, ${formatDateTime(proposal.reviewedAt)}`}
-          {proposal.reviewComment ? `: “${proposal.reviewComment}”` : "."}
-        </p>
-      )}
+      <ProposalDecision proposal={proposal} reviewForm={staff ? <ReviewActions revisionId={proposal.id} slug={proposal.slug ?? ""} ownEdit={proposal.authorId === me.id} /> : null} />
       <CommentThread target="revision" id={proposal.id} />
     </article>
   );
