@@ -1,16 +1,9 @@
 import { parse, type Creator, type Options } from "@retorquere/bibtex-parser";
 import { normalizeArxivId, normalizeDoi } from "../services/paper-identifiers";
+import type { PaperDetails } from "../services/papers/paper-details";
 
-export interface BibtexPaper {
+export interface BibtexPaper extends PaperDetails {
   key: string;
-  title: string;
-  authors: string[];
-  year: number | null;
-  venue: string | null;
-  abstract: string;
-  arxivId: string | null;
-  doi: string | null;
-  url: string | null;
   bibtex: string;
 }
 

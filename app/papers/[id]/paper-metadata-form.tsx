@@ -4,45 +4,23 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { PAPER_LIMITS, type PaperMetadataChanges } from "~/server/services/papers/paper-revisions-input";
+import type { PaperDetails } from "~/server/services/papers/paper-details";
 import { FieldError, invalidProps } from "../../_components/form-bits";
 import { FocusedFormError } from "../../_components/focused-form-error";
 import { ReasonField } from "../../_components/reason-field";
 import { errorInfo } from "../../_lib/errors";
 import { useTRPC } from "../../_trpc/client";
+import { authorList, PaperDetailInputs, paperDetailsText, type PaperDetailsText } from "../paper-detail-inputs";
 import { PaperProposalSent } from "./paper-proposal-sent";
 
 /** The paper's details as the form edits them. */
-export interface PaperFields {
-  title: string;
-  authors: string[];
-  year: number | null;
-  venue: string | null;
-  abstract: string;
-  arxivId: string | null;
-  doi: string | null;
-  url: string | null;
+export interface PaperFields extends PaperDetails {
   bibtex: string | null;
 }
 
-type Text = Record<"title" | "authors" | "year" | "venue" | "abstract" | "arxivId" | "doi" | "url" | "bibtex", string>;
+type Text = PaperDetailsText & { bibtex: string };
 
-const asText = (p: PaperFields): Text => ({
-  title: p.title,
-  authors: p.authors.join("\n"),
-  year: p.year === null ? "" : String(p.year),
-  venue: p.venue ?? "",
-  abstract: p.abstract,
-  arxivId: p.arxivId ?? "",
-  doi: p.doi ?? "",
-  url: p.url ?? "",
-  bibtex: p.bibtex ?? "",
-});
-
-const authorList = (text: string) =>
-  text
-    .split("\n")
-    .map((a) => a.trim())
-    .filter((a) => a.length > 0);
+const asText = (p: PaperFields): Text => ({ ...paperDetailsText(p), bibtex: p.bibtex ?? "" });
 
 /** A correction of the paper's details: the form starts from the current values and sends only what changed. */
 export function PaperMetadataForm({ paperId, current }: { paperId: number; current: PaperFields }) {
@@ -63,7 +41,7 @@ export function PaperMetadataForm({ paperId, current }: { paperId: number; curre
   );
   const err = propose.error ? errorInfo(propose.error) : null;
   const fe = (field: string) => err?.fieldErrors[`changes.${field}`] ?? Object.entries(err?.fieldErrors ?? {}).find(([k]) => k.startsWith(`changes.${field}.`))?.[1];
-  const set = (field: keyof Text) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
+  const set = (field: keyof Text, value: string) => setValues((v) => ({ ...v, [field]: value }));
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -95,14 +73,6 @@ export function PaperMetadataForm({ paperId, current }: { paperId: number; curre
 
   const hasFieldErrors = err !== null && Object.keys(err.fieldErrors).some((k) => k.startsWith("changes."));
   const formError = localError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null);
-  const field = (key: keyof Text, label: string, max: number, extra: { placeholder?: string; type?: string; inputMode?: "numeric" } = {}) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input id={`${id}-${key}`} className="input" value={values[key]} maxLength={max} onChange={(e) => set(key)(e.target.value)} {...extra} {...invalidProps(`${id}-${key}-err`, fe(key))} />
-      <FieldError id={`${id}-${key}-err`} message={fe(key)} />
-    </div>
-  );
-
   return (
     <form className="form card" onSubmit={onSubmit} noValidate data-testid="paper-metadata-form" aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`} className="proposal__subhead">
@@ -111,37 +81,7 @@ export function PaperMetadataForm({ paperId, current }: { paperId: number; curre
       <p className="muted">Change what is wrong; a moderator checks the correction before it replaces the paper’s details. The cite key stays as it is.</p>
       {propose.data && <PaperProposalSent id={propose.data.id} what="correction" />}
       <FocusedFormError message={formError} attempt={propose.error ?? localError} />
-      {field("title", "Title", PAPER_LIMITS.title)}
-      <div className="field">
-        <label htmlFor={`${id}-authors`}>Authors</label>
-        <textarea
-          id={`${id}-authors`}
-          className="textarea"
-          rows={4}
-          value={values.authors}
-          maxLength={PAPER_LIMITS.authors * (PAPER_LIMITS.author + 1)}
-          onChange={(e) => set("authors")(e.target.value)}
-          {...invalidProps(`${id}-authors-err`, fe("authors"), `${id}-authors-hint`)}
-        />
-        <p id={`${id}-authors-hint`} className="hint">
-          One per line, in the paper’s order.
-        </p>
-        <FieldError id={`${id}-authors-err`} message={fe("authors")} />
-      </div>
-      <div className="field-row">
-        {field("year", "Year", 4, { inputMode: "numeric" })}
-        {field("venue", "Venue", PAPER_LIMITS.venue, { placeholder: "e.g. NeurIPS 2023" })}
-      </div>
-      <div className="field-row">
-        {field("arxivId", "arXiv id", PAPER_LIMITS.arxivId, { placeholder: "2310.01405" })}
-        {field("doi", "DOI", PAPER_LIMITS.doi, { placeholder: "10.18653/v1/…" })}
-      </div>
-      {field("url", "URL", PAPER_LIMITS.url, { type: "url", placeholder: "https://…" })}
-      <div className="field">
-        <label htmlFor={`${id}-abstract`}>Abstract</label>
-        <textarea id={`${id}-abstract`} className="textarea" rows={6} value={values.abstract} maxLength={PAPER_LIMITS.abstract} onChange={(e) => set("abstract")(e.target.value)} {...invalidProps(`${id}-abstract-err`, fe("abstract"))} />
-        <FieldError id={`${id}-abstract-err`} message={fe("abstract")} />
-      </div>
+      <PaperDetailInputs id={id} values={values} onChange={set} errorFor={fe} authorsHint="One per line, in the paper’s order." />
       <div className="field">
         <label htmlFor={`${id}-bibtex`}>BibTeX (optional)</label>
         <textarea
@@ -150,7 +90,7 @@ export function PaperMetadataForm({ paperId, current }: { paperId: number; curre
           rows={4}
           value={values.bibtex}
           maxLength={PAPER_LIMITS.bibtex}
-          onChange={(e) => set("bibtex")(e.target.value)}
+          onChange={(e) => set("bibtex", e.target.value)}
           {...invalidProps(`${id}-bibtex-err`, fe("bibtex"), `${id}-bibtex-hint`)}
         />
         <p id={`${id}-bibtex-hint`} className="hint">

@@ -10,6 +10,7 @@ import { FieldError, invalidProps } from "../../_components/form-bits";
 import { errorInfo } from "../../_lib/errors";
 import type { TechniqueOption } from "../../_lib/types";
 import { useTRPC } from "../../_trpc/client";
+import { authorList, EMPTY_PAPER_DETAILS, PaperDetailInputs, paperDetailsText, type PaperDetailsText } from "../paper-detail-inputs";
 import { BibtexLookalikes, DuplicateQuestion } from "./duplicate-candidates";
 import { type FilledPaperFields, LookupById } from "./lookup-by-id";
 import { linksForApi, newLinkRow, TechniqueLinks, type LinkRow } from "./technique-links";
@@ -73,14 +74,7 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
-  const [title, setTitle] = useState("");
-  const [authors, setAuthors] = useState("");
-  const [year, setYear] = useState("");
-  const [venue, setVenue] = useState("");
-  const [arxivId, setArxivId] = useState("");
-  const [doi, setDoi] = useState("");
-  const [url, setUrl] = useState("");
-  const [abstract, setAbstract] = useState("");
+  const [details, setDetails] = useState<PaperDetailsText>(EMPTY_PAPER_DETAILS);
   const [links, setLinks] = useState<LinkRow[]>(() => [newLinkRow()]);
   const [localError, setLocalError] = useState<string | null>(null);
   // Counts refused submits, so the error summary takes the focus again even when its text is the same.
@@ -89,14 +83,7 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
 
   /** "Fill from arXiv / DOI": the looked-up metadata replaces the fields (the person reviews it before saving). */
   function fill(f: FilledPaperFields) {
-    setTitle(f.title);
-    setAuthors(f.authors.join("\n"));
-    setYear(f.year === null ? "" : String(f.year));
-    setVenue(f.venue ?? "");
-    setAbstract(f.abstract);
-    setArxivId(f.arxivId ?? "");
-    setDoi(f.doi ?? "");
-    if (f.url) setUrl(f.url);
+    setDetails((d) => ({ ...paperDetailsText(f), url: f.url || d.url }));
   }
 
   const create = useMutation(
@@ -115,26 +102,13 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setLocalError(null);
-    const y = year.trim();
+    const y = details.year.trim();
     if (y !== "" && !/^\d{4}$/.test(y)) {
       setLocalError("Give the year as four digits, e.g. 2023.");
       setAttempt((n) => n + 1);
       return;
     }
-    create.mutate({
-      title,
-      authors: authors
-        .split("\n")
-        .map((a) => a.trim())
-        .filter((a) => a.length > 0),
-      year: y === "" ? null : Number(y),
-      venue,
-      abstract,
-      arxivId,
-      doi,
-      url,
-      links: linksForApi(links),
-    });
+    create.mutate({ ...details, authors: authorList(details.authors), year: y === "" ? null : Number(y), links: linksForApi(links) });
   }
 
   const hasFieldErrors = Object.keys(fe).length > 0;
@@ -155,61 +129,15 @@ function IdentifiersForm({ options }: { options: TechniqueOption[] }) {
       ) : (
         <FocusedFormError message={localError ?? (err ? (hasFieldErrors ? "Please correct the marked fields." : err.message) : null)} attempt={localError ? attempt : create.error} />
       )}
-      <div className="field">
-        <label htmlFor={`${id}-title`}>Title</label>
-        <input id={`${id}-title`} className="input" maxLength={PAPER_LIMITS.title} value={title} onChange={(e) => setTitle(e.target.value)} required {...invalidProps(`${id}-title-err`, fe.title)} />
-        <FieldError id={`${id}-title-err`} message={fe.title} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-authors`}>Authors</label>
-        <textarea
-          id={`${id}-authors`}
-          className="textarea"
-          rows={4}
-          maxLength={PAPER_LIMITS.authors * (PAPER_LIMITS.author + 1)}
-          value={authors}
-          onChange={(e) => setAuthors(e.target.value)}
-          {...invalidProps(`${id}-authors-err`, authorsError, `${id}-authors-hint`)}
-        />
-        <p id={`${id}-authors-hint`} className="hint">
-          One per line, in the paper’s order, e.g. “Nina Rimsky”.
-        </p>
-        <FieldError id={`${id}-authors-err`} message={authorsError} />
-      </div>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-year`}>Year</label>
-          <input id={`${id}-year`} className="input" inputMode="numeric" maxLength={4} value={year} onChange={(e) => setYear(e.target.value)} {...invalidProps(`${id}-year-err`, fe.year)} />
-          <FieldError id={`${id}-year-err`} message={fe.year} />
-        </div>
-        <div className="field" style={{ gridColumn: "span 2" }}>
-          <label htmlFor={`${id}-venue`}>Venue</label>
-          <input id={`${id}-venue`} className="input" maxLength={PAPER_LIMITS.venue} value={venue} placeholder="e.g. NeurIPS 2023" onChange={(e) => setVenue(e.target.value)} {...invalidProps(`${id}-venue-err`, fe.venue)} />
-          <FieldError id={`${id}-venue-err`} message={fe.venue} />
-        </div>
-      </div>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-arxiv`}>arXiv id</label>
-          <input id={`${id}-arxiv`} className="input" maxLength={PAPER_LIMITS.arxivId} value={arxivId} placeholder="2310.01405" onChange={(e) => setArxivId(e.target.value)} {...invalidProps(`${id}-arxiv-err`, fe.arxivId)} />
-          <FieldError id={`${id}-arxiv-err`} message={fe.arxivId} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-doi`}>DOI</label>
-          <input id={`${id}-doi`} className="input" maxLength={PAPER_LIMITS.doi} value={doi} placeholder="10.18653/v1/…" onChange={(e) => setDoi(e.target.value)} {...invalidProps(`${id}-doi-err`, fe.doi)} />
-          <FieldError id={`${id}-doi-err`} message={fe.doi} />
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-url`}>URL</label>
-        <input id={`${id}-url`} className="input" type="url" maxLength={PAPER_LIMITS.url} value={url} placeholder="https://…" onChange={(e) => setUrl(e.target.value)} {...invalidProps(`${id}-url-err`, fe.url)} />
-        <FieldError id={`${id}-url-err`} message={fe.url} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-abstract`}>Abstract</label>
-        <textarea id={`${id}-abstract`} className="textarea" rows={6} maxLength={PAPER_LIMITS.abstract} value={abstract} onChange={(e) => setAbstract(e.target.value)} {...invalidProps(`${id}-abstract-err`, fe.abstract)} />
-        <FieldError id={`${id}-abstract-err`} message={fe.abstract} />
-      </div>
+      <PaperDetailInputs
+        id={id}
+        values={details}
+        onChange={(field, value) => setDetails((d) => ({ ...d, [field]: value }))}
+        errorFor={(field) => (field === "authors" ? authorsError : fe[field])}
+        authorsHint="One per line, in the paper’s order, e.g. “Nina Rimsky”."
+        titleRequired
+        wideVenue
+      />
       <TechniqueLinks rows={links} onChange={setLinks} options={options} fieldErrors={fe} />
       <div className="actions">
         <button type="submit" className="button" disabled={create.isPending}>
