@@ -4,7 +4,7 @@ import type { Database } from "~/db/client";
 import { experiments, experimentVersions, experimentVersionTechniques, models, runArtifacts, runs, techniques } from "~/db/schema";
 import { idSchema, singleLine } from "../../validation/text";
 import { ARTIFACT } from "../runs/artifact-names";
-import { residPostArtifact } from "./request";
+import { residPostArtifact } from "../runs/diffmean-directions";
 
 export const STEER_DIRECTIONS_PAGE_SIZE = 20;
 

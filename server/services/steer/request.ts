@@ -1,11 +1,11 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Database } from "~/db/client";
-import { experiments, experimentVersions, models, runArtifacts, runs, steerResults } from "~/db/schema";
+import { experiments, experimentVersions, models, runs, steerResults } from "~/db/schema";
 import { DomainError } from "../../errors";
 import type { SessionUser } from "../../trpc/context";
 import { enforceRateLimit, type RateLimit } from "../rate-limit";
-import { ARTIFACT } from "../runs/artifact-names";
+import { diffmeanResidLayers } from "../runs/diffmean-directions";
 import { type SteerRequest, steerParams, steerParamsHash } from "./params";
 import { enqueueSteer } from "./queue";
 
@@ -76,9 +76,6 @@ function needsAnotherTry(row: { status: string; jobId: string | null; startedAt:
   return row.status === "running" && row.startedAt !== null && now - row.startedAt.getTime() > STALE_RUNNING_MS;
 }
 
-/** Steering adds to the residual stream after a block, so only directions read there (blocks.{L}.hook_resid_post) apply. */
-export const residPostArtifact = sql`${runArtifacts.hook} = 'blocks.' || ${runArtifacts.layer} || '.hook_resid_post'`;
-
 /** The run must be a finished run of a published experiment on this model, with a diffmean direction at the layer. */
 async function assertRunDirection(db: Database, runId: number, model: { id: number; name: string }, layer: number): Promise<void> {
   const [run] = await db
@@ -90,11 +87,7 @@ async function assertRunDirection(db: Database, runId: number, model: { id: numb
   if (!run || run.state !== "published") throw new DomainError("BAD_REQUEST", `Run #${runId} is not a run of a published experiment; choose a direction from the list.`);
   if (run.status !== "done") throw new DomainError("BAD_REQUEST", `Run #${runId} has not finished, so it has no direction yet.`);
   if (run.modelId !== model.id) throw new DomainError("BAD_REQUEST", `Run #${runId} was computed on another model; a direction only means something in the model it was found in. Choose a run on ${model.name}.`);
-  const layers = await db
-    .selectDistinct({ layer: runArtifacts.layer })
-    .from(runArtifacts)
-    .where(and(eq(runArtifacts.runId, runId), eq(runArtifacts.name, ARTIFACT.diffmeanDirection), residPostArtifact));
-  const have = layers.flatMap((l) => (l.layer === null ? [] : [l.layer])).sort((a, b) => a - b);
+  const have = await diffmeanResidLayers(db, runId);
   if (have.length === 0) throw new DomainError("BAD_REQUEST", `Run #${runId} stored no diffmean direction of the residual stream; choose a run of an experiment with the diffmean method.`);
   if (!have.includes(layer)) throw new DomainError("BAD_REQUEST", `Run #${runId} has diffmean directions at layers ${have.join(", ")}, not at layer ${layer}.`);
 }

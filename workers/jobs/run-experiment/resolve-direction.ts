@@ -11,6 +11,7 @@ import type { Database } from "~/db/client";
 import { experiments, experimentVersions, runArtifacts, runs } from "~/db/schema";
 import { float32FromBytes } from "~/server/artifacts/tensor-files";
 import { ARTIFACT } from "~/server/services/runs/artifact-names";
+import { diffmeanResidLayers } from "~/server/services/runs/diffmean-directions";
 import { RunInputError } from "./errors";
 
 export interface DirectionReader {
@@ -37,7 +38,7 @@ export async function readRunDirection(db: Database, runId: number, layer: numbe
     .orderBy(asc(runArtifacts.methodIndex))
     .limit(1);
   if (!row) {
-    const layers = await storedResidLayers(db, runId);
+    const layers = await diffmeanResidLayers(db, runId);
     throw new RunInputError(
       layers.length > 0
         ? `direction: run ${runId} has no diffmean direction at ${hook} — it has directions at layer${layers.length === 1 ? "" : "s"} ${layers.join(", ")}; set direction.layer to one of them`
@@ -47,17 +48,6 @@ export async function readRunDirection(db: Database, runId: number, layer: numbe
   const values = float32FromBytes(row.data);
   if (row.shape.length !== 1 || row.shape[0] !== values.length) throw new Error(`run ${runId}: the stored direction at ${hook} has shape [${row.shape.join(", ")}] for ${values.length} values`);
   return values;
-}
-
-/** Layers at which the run stored a resid_post diffmean direction. */
-async function storedResidLayers(db: Database, runId: number): Promise<number[]> {
-  const rows = await db
-    .select({ hook: runArtifacts.hook, layer: runArtifacts.layer })
-    .from(runArtifacts)
-    .where(and(eq(runArtifacts.runId, runId), eq(runArtifacts.name, ARTIFACT.diffmeanDirection)));
-  const layers = new Set<number>();
-  for (const r of rows) if (r.layer !== null && r.hook === `blocks.${r.layer}.hook_resid_post`) layers.add(r.layer);
-  return [...layers].sort((a, b) => a - b);
 }
 
 /** resolveDirection for one run being computed: directions are read on behalf of its experiment's owner. */
