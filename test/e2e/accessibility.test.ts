@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { signIn as signInAt } from "./setup/sign-in";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
 import { experiments, experimentVersions, papers, techniques, users } from "../../db/schema";
@@ -45,14 +46,7 @@ let paperId = 0;
 let techniqueSlug = "";
 let moderatorId = "";
 
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(url("/signin"));
-  const main = page.locator("#main");
-  await main.getByLabel("Email").fill(account.email);
-  await main.getByLabel("Password").fill(account.password);
-  await main.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByTestId("account-name").waitFor();
-}
+const signIn = (page: Page, account: { email: string; password: string }) => signInAt(page, url("/signin"), account);
 
 /** One browser context per role, signed in once. The pages' policy runs only nonce'd scripts; axe is added by the test, so CSP is bypassed. */
 async function pageAs(who: Who): Promise<Page> {

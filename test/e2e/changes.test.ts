@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { signIn as signInAt } from "./setup/sign-in";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
 import { techniques, users } from "../../db/schema";
@@ -41,14 +42,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(url("/signin"));
-  const main = page.locator("#main");
-  await main.getByLabel("Email").fill(account.email);
-  await main.getByLabel("Password").fill(account.password);
-  await main.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByTestId("account-name").waitFor();
-}
+const signIn = (page: Page, account: { email: string; password: string }) => signInAt(page, url("/signin"), account);
 
 /** A summary edit proposed by the demo member and accepted by the demo moderator, through the services the pages use. */
 async function acceptedEdit(techniqueSlug: string, summary: string, message: string) {

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { signIn as signInAt } from "./setup/sign-in";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { papers } from "../../db/seed/data/papers";
 import { techniques } from "../../db/seed/data/techniques";
@@ -37,12 +38,7 @@ async function signedInPage(account: { email: string; password: string }): Promi
   page.on("console", (m) => {
     if (m.type() === "error") console.log(`[browser] ${m.text().slice(0, 1500)}`);
   });
-  await page.goto(url("/signin"));
-  const main = page.locator("#main");
-  await main.getByLabel("Email").fill(account.email);
-  await main.getByLabel("Password").fill(account.password);
-  await main.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByTestId("account-name").waitFor();
+  await signInAt(page, url("/signin"), account);
   return page;
 }
 

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { signIn as signInAt } from "./setup/sign-in";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { papers } from "../../db/seed/data/papers";
 import { DEMO_USERS } from "../../db/seed/demo-users";
@@ -41,14 +42,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(url("/signin"));
-  const main = page.locator("#main");
-  await main.getByLabel("Email").fill(account.email);
-  await main.getByLabel("Password").fill(account.password);
-  await main.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByTestId("account-name").waitFor();
-}
+const signIn = (page: Page, account: { email: string; password: string }) => signInAt(page, url("/signin"), account);
 
 /** Titles of the papers listed on the current /papers page. */
 async function listedTitles(page: Page): Promise<string[]> {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Browser, Page } from "playwright-core";
+import { signIn as signInAt } from "./setup/sign-in";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseConnection } from "../../db/client";
 import { experiments, experimentVersions, steerResults } from "../../db/schema";
@@ -113,12 +114,7 @@ async function continuations(p: Page) {
 
 describe("steer", () => {
   it("open /steer, generate, share the permalink, reopen it; the same parameters land on the same permalink", async () => {
-    await page.goto(url("/signin"));
-    const main = page.locator("#main");
-    await main.getByLabel("Email").fill(login.email);
-    await main.getByLabel("Password").fill(login.password);
-    await main.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByTestId("account-name").waitFor();
+    await signInAt(page, url("/signin"), login);
     // Reached from the site navigation.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Steer" }).click();
     await page.waitForURL((u) => u.pathname === "/steer");
